@@ -1,0 +1,238 @@
+/**
+ * The permission catalogue: the single source of truth for every key a subuser can hold (DESIGN §3).
+ * The `Permission` type, `GET /api/client/permissions`, the grid, the socket guard, the SFTP guard and the route
+ * manifest are all derived from this table. Keys are a stored contract: never rename one without a data migration.
+ */
+
+interface KeyDef {
+  readonly description: string;
+  readonly sensitive?: true;
+}
+interface CategoryDef {
+  readonly description: string;
+  readonly keys: Readonly<Record<string, KeyDef>>;
+}
+
+export const CATALOGUE = {
+  websocket: {
+    description: 'Allows the user to connect to the server websocket, giving them access to view console output and realtime server stats.',
+    keys: { connect: { description: 'Allows a user to connect to the websocket instance for a server to stream the console.' } },
+  },
+  control: {
+    description: 'Permissions that control a user\'s ability to control the power state of a server, or send commands.',
+    keys: {
+      console: { description: 'Allows a user to send commands to the server instance via the console.' },
+      start: { description: 'Allows a user to start the server if it is stopped.' },
+      stop: { description: 'Allows a user to stop a server if it is running (and to kill it).' },
+      restart: { description: 'Allows a user to perform a server restart.' },
+    },
+  },
+  user: {
+    description: 'Permissions that allow a user to manage other subusers on a server. They will never be able to edit their own account, or assign permissions they do not have themselves.',
+    keys: {
+      create: { description: 'Allows a user to create new subusers for the server.' },
+      read: { description: 'Allows the user to view subusers and their permissions for the server.' },
+      update: { description: 'Allows a user to modify other subusers.' },
+      delete: { description: 'Allows a user to delete a subuser from the server.' },
+    },
+  },
+  file: {
+    description: 'Permissions that control a user\'s ability to modify the filesystem for this server.',
+    keys: {
+      create: { description: 'Allows a user to create additional files and folders via the panel or direct upload.' },
+      read: { description: 'Allows a user to view the contents of a directory, but not view the contents of or download files.' },
+      'read-content': { description: 'Allows a user to view the contents of a given file. This will also allow the user to download files.' },
+      update: { description: 'Allows a user to update the contents of an existing file or directory.' },
+      delete: { description: 'Allows a user to delete files or directories (they are moved to the trash).' },
+      archive: { description: 'Allows a user to archive the contents of a directory as well as decompress existing archives on the system.' },
+      sftp: { description: 'Allows a user to connect to SFTP and manage server files using the other assigned file permissions.' },
+      'trash-read': { description: 'Allows a user to view the files that have been moved to the trash.' },
+      'trash-empty': { description: 'Allows a user to permanently delete everything in the trash.' },
+    },
+  },
+  backup: {
+    description: 'Permissions that control a user\'s ability to generate and manage server backups.',
+    keys: {
+      create: { description: 'Allows a user to create new backups for this server.' },
+      read: { description: 'Allows a user to view all backups that exist for this server.' },
+      delete: { description: 'Allows a user to remove backups from the system.' },
+      download: { description: 'Allows a user to download a backup for the server. A download exposes every file in the backup.', sensitive: true },
+      restore: { description: 'Allows a user to restore a backup for the server. A restore can overwrite the current server files.', sensitive: true },
+      schedule: { description: 'Allows a user to configure the automated backup schedule.' },
+    },
+  },
+  allocation: {
+    description: 'Permissions that control a user\'s ability to modify the port allocations for this server. The primary allocation is always visible.',
+    keys: {
+      read: { description: 'Allows a user to view all allocations currently assigned to this server.' },
+      create: { description: 'Allows a user to assign additional allocations to the server.' },
+      update: { description: 'Allows a user to change the primary server allocation and attach notes to each allocation.' },
+      delete: { description: 'Allows a user to delete an allocation from the server.' },
+    },
+  },
+  startup: {
+    description: 'Permissions that control a user\'s ability to view this server\'s startup parameters.',
+    keys: {
+      read: { description: 'Allows a user to view the startup variables for a server.' },
+      update: { description: 'Allows a user to modify the startup variables for the server.' },
+      command: { description: 'Allows a user to change the startup command of the server.' },
+      'docker-image': { description: 'Allows a user to modify the Docker image used when running the server.' },
+      software: { description: 'Allows a user to change the game or software the server runs.' },
+    },
+  },
+  database: {
+    description: 'Permissions that control a user\'s access to the database management for this server.',
+    keys: {
+      create: { description: 'Allows a user to create a new database for this server.' },
+      read: { description: 'Allows a user to view the database associated with this server.' },
+      update: { description: 'Allows a user to rotate the password on a database instance. Without view_password the new password stays hidden.' },
+      delete: { description: 'Allows a user to remove a database instance from this server.' },
+      view_password: { description: 'Allows a user to view the password associated with a database instance for this server.', sensitive: true },
+    },
+  },
+  schedule: {
+    description: 'Permissions that control a user\'s access to the schedule management for this server. A task runs with the permissions of the user who last saved it.',
+    keys: {
+      create: { description: 'Allows a user to create new schedules for this server.' },
+      read: { description: 'Allows a user to view schedules and the tasks associated with them for this server.' },
+      update: { description: 'Allows a user to update schedules and schedule tasks for this server.' },
+      delete: { description: 'Allows a user to delete schedules for this server.' },
+    },
+  },
+  settings: {
+    description: 'Permissions that control a user\'s access to the settings for this server.',
+    keys: {
+      rename: { description: 'Allows a user to rename this server and change its description.' },
+      reinstall: { description: 'Allows a user to trigger a reinstall of this server.', sensitive: true },
+    },
+  },
+  activity: {
+    description: 'Permissions that control a user\'s access to the server activity logs.',
+    keys: { read: { description: 'Allows a user to view the activity logs for the server.' } },
+  },
+  proxy: {
+    description: 'Permissions that control a user\'s access to proxy routes exposing server ports over HTTP(S).',
+    keys: {
+      read: { description: 'Allows a user to view the proxy routes of this server.' },
+      create: { description: 'Allows a user to create new proxy routes.' },
+      update: { description: 'Allows a user to edit proxy routes.' },
+      delete: { description: 'Allows a user to delete proxy routes.' },
+    },
+  },
+  network: {
+    description: 'Permissions that control a user\'s access to private networks.',
+    keys: { read: { description: 'Allows a user to view this server\'s private network memberships.' } },
+  },
+  migration: {
+    description: 'Permissions that control moving a server in from an external host.',
+    keys: {
+      read: { description: 'Allows a user to view migration history and status.' },
+      create: { description: 'Allows a user to start a migration into this server.' },
+    },
+  },
+  health: {
+    description: 'Permissions that control a user\'s access to automated health checks.',
+    keys: { read: { description: 'Allows a user to view health checks and recommendations for this server.' } },
+  },
+} as const satisfies Record<string, CategoryDef>;
+
+type Catalogue = typeof CATALOGUE;
+export type Category = keyof Catalogue;
+export type Permission = { [C in Category]: `${C}.${Extract<keyof Catalogue[C]['keys'], string>}` }[Category];
+/** What a holder may carry: exact keys plus the wildcards `*` and `category.*`. */
+export type Grant = Permission | '*' | `${Category}.*`;
+
+export interface PermissionInfo {
+  readonly key: Permission;
+  readonly category: Category;
+  readonly description: string;
+  readonly sensitive: boolean;
+}
+
+export const CATEGORIES = Object.keys(CATALOGUE) as Category[];
+
+export const PERMISSIONS: readonly PermissionInfo[] = CATEGORIES.flatMap((category) =>
+  Object.entries(CATALOGUE[category].keys as Record<string, KeyDef>).map(([name, def]) => ({
+    key: `${category}.${name}` as Permission,
+    category,
+    description: def.description,
+    sensitive: def.sensitive === true,
+  })),
+);
+
+export const PERMISSION_KEYS: readonly Permission[] = PERMISSIONS.map((p) => p.key);
+const KNOWN = new Set<string>(PERMISSION_KEYS);
+
+/** Granted to every subuser server-side; hidden in the grid and left out of the count. */
+export const ALWAYS_GRANTED: Permission = 'websocket.connect';
+
+export function isPermission(value: string): value is Permission {
+  return KNOWN.has(value);
+}
+
+export function describe(key: Permission): PermissionInfo {
+  const info = PERMISSIONS.find((p) => p.key === key);
+  if (!info) throw new Error(`unknown permission ${key}`);
+  return info;
+}
+
+/**
+ * The only matcher. `held` may contain exact keys, `*` (every key, including keys added later) and `category.*`.
+ * Pass a compiled set (see `compile`) on hot paths: a lookup is then two Set probes at most.
+ */
+export function hasPermission(held: Iterable<string> | CompiledPermissions, key: Permission): boolean {
+  const set = held instanceof CompiledPermissions ? held : compile(held);
+  return set.has(key);
+}
+
+export class CompiledPermissions {
+  readonly all: boolean;
+  private readonly exact: ReadonlySet<string>;
+  private readonly categories: ReadonlySet<string>;
+
+  constructor(held: Iterable<string>) {
+    const exact = new Set<string>();
+    const categories = new Set<string>();
+    let all = false;
+    for (const grant of held) {
+      if (grant === '*') all = true;
+      else if (grant.endsWith('.*')) categories.add(grant.slice(0, -2));
+      else exact.add(grant);
+    }
+    this.all = all;
+    this.exact = exact;
+    this.categories = categories;
+  }
+
+  has(key: Permission): boolean {
+    if (this.all || this.exact.has(key)) return true;
+    if (this.categories.size === 0) return false;
+    const dot = key.indexOf('.');
+    return this.categories.has(key.slice(0, dot));
+  }
+
+  /** The explicit keys this set covers, in catalogue order. */
+  expand(): Permission[] {
+    return PERMISSION_KEYS.filter((k) => this.has(k));
+  }
+}
+
+export function compile(held: Iterable<string>): CompiledPermissions {
+  return new CompiledPermissions(held);
+}
+
+/** Pterodactyl's `system_permissions` shape for `GET /api/client/permissions`. */
+export function systemPermissions() {
+  const permissions: Record<string, { description: string; keys: Record<string, string>; sensitive: string[] }> = {};
+  for (const category of CATEGORIES) {
+    const def = CATALOGUE[category];
+    const keys: Record<string, string> = {};
+    const sensitive: string[] = [];
+    for (const [name, k] of Object.entries(def.keys as Record<string, KeyDef>)) {
+      keys[name] = k.description;
+      if (k.sensitive) sensitive.push(name);
+    }
+    permissions[category] = { description: def.description, keys, sensitive };
+  }
+  return { object: 'system_permissions' as const, attributes: { permissions } };
+}

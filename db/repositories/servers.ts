@@ -1,0 +1,44 @@
+import { and, eq, or } from 'drizzle-orm';
+import type { Executor } from '../client';
+import { servers, subusers, type ServerRow, type SubuserRow } from '../schema/servers';
+
+export type NewServer = typeof servers.$inferInsert;
+
+export async function insertServer(db: Executor, server: NewServer): Promise<ServerRow> {
+  await db.insert(servers).values(server);
+  const row = await findServerByRef(db, server.uuid);
+  if (!row) throw new Error('inserted server not found');
+  return row;
+}
+
+/** A server by its uuid or its 8-character identifier. */
+export async function findServerByRef(db: Executor, ref: string): Promise<ServerRow | null> {
+  const [row] = await db.select().from(servers)
+    .where(ref.length === 8 ? eq(servers.identifier, ref) : eq(servers.uuid, ref)).limit(1);
+  return row ?? null;
+}
+
+/**
+ * The server named by `ref` together with `userId`'s subuser row on it, in one round trip. The caller decides
+ * what the pair means (owner, admin, subuser, nobody).
+ */
+export async function findServerWithMembership(
+  db: Executor,
+  ref: string,
+  userId: number,
+): Promise<{ server: ServerRow; subuser: SubuserRow | null } | null> {
+  const [row] = await db.select({ server: servers, subuser: subusers }).from(servers)
+    .leftJoin(subusers, and(eq(subusers.serverId, servers.id), eq(subusers.userId, userId)))
+    .where(ref.length === 8 ? eq(servers.identifier, ref) : eq(servers.uuid, ref))
+    .limit(1);
+  return row ? { server: row.server, subuser: row.subuser } : null;
+}
+
+/** Servers the user owns or is an active subuser of (admins see only their own here, as in Pterodactyl's default). */
+export async function listServersForUser(db: Executor, userId: number): Promise<Array<{ server: ServerRow; subuser: SubuserRow | null }>> {
+  const rows = await db.select({ server: servers, subuser: subusers }).from(servers)
+    .leftJoin(subusers, and(eq(subusers.serverId, servers.id), eq(subusers.userId, userId)))
+    .where(or(eq(servers.ownerId, userId), and(eq(subusers.userId, userId), eq(subusers.status, 'active'))))
+    .orderBy(servers.id);
+  return rows.map((r) => ({ server: r.server, subuser: r.subuser }));
+}

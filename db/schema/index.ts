@@ -1,0 +1,4 @@
+export * from './users';
+export * from './servers';
+export * from './credentials';
+export * from './activity';

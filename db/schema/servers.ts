@@ -1,0 +1,50 @@
+import { bigint, boolean, datetime, index, json, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { users } from './users';
+
+/** A Wings node (or this host). Servers without a node run on the LocalDaemon. */
+export const nodes = mysqlTable('nodes', {
+  id: bigint('id', { mode: 'number', unsigned: true }).autoincrement().primaryKey(),
+  uuid: varchar('uuid', { length: 36 }).notNull().unique(),
+  name: varchar('name', { length: 191 }).notNull(),
+  url: varchar('url', { length: 255 }).notNull(),
+  tokenId: varchar('token_id', { length: 16 }).notNull().unique(),
+  /** sha256 of the node's secret token. */
+  tokenHash: varchar('token_hash', { length: 128 }).notNull(),
+  createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
+});
+
+export const servers = mysqlTable('servers', {
+  id: bigint('id', { mode: 'number', unsigned: true }).autoincrement().primaryKey(),
+  uuid: varchar('uuid', { length: 36 }).notNull().unique(),
+  /** The 8-character short id (the first block of the uuid), as Pterodactyl's `identifier`. */
+  identifier: varchar('identifier', { length: 8 }).notNull().unique(),
+  name: varchar('name', { length: 191 }).notNull(),
+  description: text('description'),
+  ownerId: bigint('owner_id', { mode: 'number', unsigned: true }).notNull().references(() => users.id),
+  nodeId: bigint('node_id', { mode: 'number', unsigned: true }).references(() => nodes.id),
+  startupCommand: text('startup_command').notNull(),
+  suspended: boolean('suspended').notNull().default(false),
+  createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
+  updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
+}, (t) => [index('servers_owner_id_idx').on(t.ownerId)]);
+
+export const subusers = mysqlTable('subusers', {
+  id: bigint('id', { mode: 'number', unsigned: true }).autoincrement().primaryKey(),
+  serverId: bigint('server_id', { mode: 'number', unsigned: true }).notNull().references(() => servers.id, { onDelete: 'cascade' }),
+  userId: bigint('user_id', { mode: 'number', unsigned: true }).notNull().references(() => users.id, { onDelete: 'cascade' }),
+  /** Always the explicit list of keys (never wildcards); `websocket.connect` always included. */
+  permissions: json('permissions').$type<string[]>().notNull(),
+  status: varchar('status', { length: 16, enum: ['active', 'invited'] }).notNull().default('active'),
+  /** sha256 of the single-use invite token; null once accepted or for direct adds. */
+  inviteTokenHash: varchar('invite_token_hash', { length: 128 }).unique(),
+  inviteExpiresAt: datetime('invite_expires_at', { mode: 'date', fsp: 3 }),
+  createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
+  updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
+}, (t) => [
+  uniqueIndex('subusers_server_user_unique').on(t.serverId, t.userId),
+  index('subusers_user_id_idx').on(t.userId),
+]);
+
+export type ServerRow = typeof servers.$inferSelect;
+export type SubuserRow = typeof subusers.$inferSelect;
+export type NodeRow = typeof nodes.$inferSelect;

@@ -1,0 +1,25 @@
+import { bigint, boolean, datetime, int, mysqlTable, text, varchar } from 'drizzle-orm/mysql-core';
+
+export const users = mysqlTable('users', {
+  id: bigint('id', { mode: 'number', unsigned: true }).autoincrement().primaryKey(),
+  uuid: varchar('uuid', { length: 36 }).notNull().unique(),
+  /** Null while the account is a pending invite; set when the invite is accepted. */
+  username: varchar('username', { length: 191 }).unique(),
+  email: varchar('email', { length: 191 }).notNull().unique(),
+  /** argon2id hash; null for a pending account. */
+  password: varchar('password', { length: 255 }),
+  rootAdmin: boolean('root_admin').notNull().default(false),
+  suspended: boolean('suspended').notNull().default(false),
+  /** `pending`: created by an invite and not yet accepted. */
+  status: varchar('status', { length: 16, enum: ['active', 'pending'] }).notNull().default('active'),
+  totpEnabled: boolean('totp_enabled').notNull().default(false),
+  totpSecret: text('totp_secret'),
+  /** The last accepted TOTP time step: a code from this step or earlier is never accepted again. */
+  totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+  /** Bumped on password change or suspension: sessions carrying an older value are dead. */
+  sessionEpoch: int('session_epoch').notNull().default(0),
+  createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
+  updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
+});
+
+export type UserRow = typeof users.$inferSelect;

@@ -1,0 +1,74 @@
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { ensureDatabase, openDatabase, runMigrations, type DatabaseHandle } from '@db/client';
+import { startPrivateMariadb, type PrivateMariadb } from '@db/private-mariadb';
+import { InProcessBus } from '@bridge/bus';
+import { createHttpApp } from './app';
+import { loadConfig, type Config } from './config';
+import { systemClock, type AppContext, type Clock } from './context';
+import { createLocalDaemon } from './daemon';
+import { createLogger } from './logger';
+import { createMailer } from './mail/mailer';
+import { resolveSecrets } from './secrets';
+
+export interface Cohost {
+  readonly app: AppContext;
+  readonly http: Server;
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface BootOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly clock?: Clock;
+  /** Called after migrations, before listening (the demo seed). */
+  readonly afterMigrate?: (app: AppContext) => Promise<void>;
+}
+
+/** Opens the configured database, or starts the private MariaDB under DATA_DIR/mysql. */
+export async function openConfiguredDatabase(config: Config): Promise<{ handle: DatabaseHandle; mariadb: PrivateMariadb | null }> {
+  let url = config.DATABASE_URL;
+  let mariadb: PrivateMariadb | null = null;
+  if (!url) {
+    mariadb = await startPrivateMariadb(path.join(path.resolve(config.DATA_DIR), 'mysql'));
+    url = mariadb.url;
+  }
+  await ensureDatabase(url);
+  return { handle: openDatabase(url), mariadb };
+}
+
+/** The composition root: config → database → migrations → adapters → HTTP. */
+export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
+  const config = loadConfig(options.env ?? process.env);
+  const logger = createLogger(config.LOG_LEVEL);
+  const secrets = resolveSecrets(config);
+  const { handle, mariadb } = await openConfiguredDatabase(config);
+  const closers: Array<() => Promise<void>> = [];
+  closers.push(async () => { await handle.close(); await mariadb?.stop(); });
+  try {
+    await runMigrations(handle);
+    const bus = new InProcessBus();
+    const daemon = createLocalDaemon(config, logger);
+    closers.unshift(() => bus.close(), () => daemon.close());
+    const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: path.join(path.resolve(config.DATA_DIR), 'outbox'), logger });
+    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock: options.clock ?? systemClock };
+    await options.afterMigrate?.(app);
+
+    const http = createServer(createHttpApp(app));
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.PORT, config.HOST, () => resolve());
+    });
+    closers.unshift(() => new Promise<void>((resolve) => { http.close(() => resolve()); http.closeAllConnections(); }));
+    const port = (http.address() as AddressInfo).port;
+    return {
+      app, http, port, url: `http://127.0.0.1:${port}`,
+      close: async () => { for (const c of closers.splice(0)) await c(); },
+    };
+  } catch (err) {
+    for (const c of closers.splice(0)) await c().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** Every environment variable Cohost reads (DESIGN §10), parsed once at start. Empty values count as unset. */
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const configSchema = z.object({
+  PORT: port(8080),
+  HOST: z.string().default('0.0.0.0'),
+  APP_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  DATABASE_URL: z.string().regex(/^(mysql|mariadb):\/\/.+\/\w+/, 'must look like mysql://user:pass@host:3306/dbname').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL').optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().default('Cohost <no-reply@cohost.local>'),
+  SFTP_PORT: port(2022),
+  SFTP_HOST: z.string().default('0.0.0.0'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  APP_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Run the socket.io gateway inside the panel process (default) or leave it to a stand-alone bridge. */
+  BRIDGE_EMBEDDED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  INVITE_TTL_HOURS: positive(72),
+  WS_MAX_SOCKETS_PER_SERVER: positive(30),
+  WS_EVENTS_PER_WINDOW: positive(10),
+  WS_EVENT_WINDOW_MS: positive(200),
+  WS_MAX_FRAME_BYTES: positive(32 * 1024),
+  WS_AUTH_TIMEOUT_MS: positive(30_000),
+  CONSOLE_THROTTLE_LINES: positive(2_000),
+  CONSOLE_THROTTLE_WINDOW_MS: positive(100),
+  FILE_MAX_READ_BYTES: positive(5 * 1024 * 1024),
+  FILE_MAX_UPLOAD_BYTES: positive(100 * 1024 * 1024),
+  ARCHIVE_MAX_EXTRACT_BYTES: positive(1024 * 1024 * 1024),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.keys(configSchema.shape).flatMap((k) => (env[k] !== undefined && env[k] !== '' ? [[k, env[k]]] : [])),
+  );
+  const parsed = configSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+}

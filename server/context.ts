@@ -1,0 +1,26 @@
+import type { Pool } from 'mysql2/promise';
+import type { Database } from '@db/client';
+import type { RevocationBus } from '@bridge/bus';
+import type { Daemon } from '@bridge/daemon';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import type { Mailer } from './mail/mailer';
+import type { Secrets } from './secrets';
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Everything a service may use, built once by the composition root (main.ts) or a test. */
+export interface AppContext {
+  readonly config: Config;
+  readonly secrets: Secrets;
+  readonly db: Database;
+  readonly pool: Pool;
+  readonly logger: Logger;
+  readonly bus: RevocationBus;
+  readonly daemon: Daemon;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+}

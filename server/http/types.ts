@@ -1,0 +1,25 @@
+import type { CompiledPermissions } from '@contracts/permissions';
+import type { ApiKeyRow } from '@db/schema/credentials';
+import type { ServerRow, SubuserRow } from '@db/schema/servers';
+import type { UserRow } from '@db/schema/users';
+
+/** Who is acting: resolved once per request by `authenticate`. */
+export interface Actor {
+  readonly user: UserRow;
+  /** Set when the request came with `Authorization: Bearer ptlc_…`. */
+  readonly apiKey: ApiKeyRow | null;
+  readonly ip: string;
+  readonly userAgent: string;
+}
+
+/** The actor's live relation to the server named in the path: resolved by `loadServer`. */
+export interface ServerAccess {
+  readonly server: ServerRow;
+  readonly isOwner: boolean;
+  readonly isAdmin: boolean;
+  /** The actor's own subuser row, when access comes from one. */
+  readonly subuser: SubuserRow | null;
+  /** Effective grants: `["*"]` for owner/admin, else stored keys plus `websocket.connect`. */
+  readonly grants: readonly string[];
+  readonly permissions: CompiledPermissions;
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { systemPermissions } from '@contracts/permissions';
+import { listServersForUser } from '@db/repositories/servers';
+import { route } from '../http/manifest';
+import { serverItem, serverView } from '../services/transformers';
+
+export const systemRoutes = [
+  route({
+    method: 'GET', path: '/api/health', need: 'public',
+    handler: async ({ app }) => {
+      await app.pool.query('SELECT 1');
+      return { ok: true, db: 'up' };
+    },
+  }),
+  route({
+    method: 'GET', path: '/api/client/permissions', need: 'auth',
+    handler: async () => systemPermissions(),
+  }),
+  route({
+    method: 'GET', path: '/api/client', need: 'auth',
+    // Filters are accepted for compatibility but never widen the list beyond servers the actor owns or belongs to.
+    query: z.object({ page: z.coerce.number().int().min(1).default(1) }).loose(),
+    handler: async ({ app, actor }) => {
+      const rows = await listServersForUser(app.db, actor.user.id);
+      return {
+        object: 'list',
+        data: rows.map((r) => serverItem(r.server, r.server.ownerId === actor.user.id)),
+        meta: { pagination: { total: rows.length, count: rows.length, per_page: rows.length, current_page: 1, total_pages: 1, links: {} } },
+      };
+    },
+  }),
+  route({
+    method: 'GET', path: '/api/client/servers/:server', need: 'access',
+    handler: async ({ access }) => serverView(access),
+  }),
+];

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { count } from 'drizzle-orm';
+import { users } from '@db/schema/users';
+import type { AppContext } from '../context';
+import { createServer } from './create-server';
+import { createUser } from './create-user';
+
+export const SAMPLE_GAME_SERVER = fileURLToPath(new URL('../../wings-bridge/local/sample-game-server.mjs', import.meta.url));
+export const DEMO_EMAIL = 'owner@cohost.local';
+
+/**
+ * First run only (no users yet): a demo owner with a generated password, printed once, and a demo server running the
+ * bundled sample game server from its own directory.
+ */
+export async function seedDemo(app: AppContext, print: (line: string) => void): Promise<void> {
+  const [row] = await app.db.select({ n: count() }).from(users);
+  if ((row?.n ?? 0) > 0) return;
+  const password = randomBytes(12).toString('base64url');
+  const now = app.clock.now();
+  await createUser(app.db, { email: DEMO_EMAIL, username: 'owner', password, rootAdmin: true }, now);
+  const server = await createServer(app.db, { owner: DEMO_EMAIL, name: 'Demo Server', command: 'node sample-game-server.mjs' }, now);
+  const dir = path.join(path.resolve(app.config.DATA_DIR), 'servers', server.uuid);
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(SAMPLE_GAME_SERVER, path.join(dir, 'sample-game-server.mjs'));
+  print('');
+  print('  A demo account was created (shown once):');
+  print(`    email:    ${DEMO_EMAIL}`);
+  print(`    password: ${password}`);
+  print(`  Demo server "${server.name}" (${server.identifier}) runs the bundled sample game server.`);
+  print('');
+}

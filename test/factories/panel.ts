@@ -1,0 +1,31 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bootCohost, type BootOptions, type Cohost } from '@server/boot';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface TestPanel extends Cohost {
+  readonly database: TestDatabase;
+  readonly dataDir: string;
+}
+
+/** A real panel on an ephemeral port, with its own database and data directory. */
+export async function startTestPanel(options: { env?: Record<string, string>; clock?: BootOptions['clock'] } = {}): Promise<TestPanel> {
+  const database = await createTestDatabase({ migrate: false });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cohost-panel-'));
+  const cohost = await bootCohost({
+    env: {
+      DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SFTP_PORT: '0', SFTP_HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.COHOST_TEST_LOG ?? 'silent', ...options.env,
+    },
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  return {
+    ...cohost, database, dataDir,
+    close: async () => {
+      await cohost.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * What the bridge and the SFTP server need to know about a user's live access to a server, without importing the
+ * panel: the panel passes an implementation backed by its database.
+ */
+export interface LiveAccess {
+  readonly userUuid: string;
+  readonly serverUuid: string;
+  readonly isOwner: boolean;
+  readonly isAdmin: boolean;
+  /** Effective grants: `["*"]` for owner/admin, else stored keys plus `websocket.connect`. */
+  readonly permissions: readonly string[];
+}
+
+export interface AccessLookup {
+  /** null when the user has no access any more (removed, suspended, server suspended for non-admins, unknown). */
+  resolve(userUuid: string, serverUuid: string): Promise<LiveAccess | null>;
+}

@@ -1,0 +1,35 @@
+/**
+ * The revocation bus (DESIGN §7.6). Every permission change, removal, leave, suspension, password change and
+ * ownership transfer publishes `{userUuid, serverUuid | null}` after its transaction commits; `serverUuid: null`
+ * means "every server of this user". Subscribers (socket gateway, SFTP server) re-evaluate that user's live access.
+ */
+export interface Revocation {
+  readonly userUuid: string;
+  readonly serverUuid: string | null;
+}
+
+export type RevocationListener = (revocation: Revocation) => void | Promise<void>;
+
+export interface RevocationBus {
+  publish(revocation: Revocation): Promise<void>;
+  subscribe(listener: RevocationListener): () => void;
+  close(): Promise<void>;
+}
+
+/** The default bus: one process, delivered synchronously to every subscriber before `publish` resolves. */
+export class InProcessBus implements RevocationBus {
+  private readonly listeners = new Set<RevocationListener>();
+
+  async publish(revocation: Revocation): Promise<void> {
+    await Promise.all([...this.listeners].map(async (l) => l(revocation)));
+  }
+
+  subscribe(listener: RevocationListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The Daemon interface (DESIGN §7): what the panel and the bridge ask of whatever runs the game servers.
+ * LocalDaemon implements it on this host; WingsDaemon speaks to a Pterodactyl Wings node.
+ */
+export type PowerAction = 'start' | 'stop' | 'restart' | 'kill';
+export type ServerState = 'offline' | 'starting' | 'running' | 'stopping';
+
+/** What a daemon needs to know about a server to run it. */
+export interface DaemonServer {
+  readonly uuid: string;
+  readonly startupCommand: string;
+}
+
+export interface ServerStats {
+  readonly state: ServerState;
+  readonly cpuAbsolute: number;
+  readonly memoryBytes: number;
+  readonly diskBytes: number;
+  readonly uptimeMs: number;
+}
+
+export type DaemonEvent =
+  | { readonly type: 'console'; readonly lines: readonly string[] }
+  | { readonly type: 'status'; readonly state: ServerState }
+  | { readonly type: 'stats'; readonly stats: ServerStats }
+  | { readonly type: 'daemon message'; readonly line: string }
+  | { readonly type: 'backup completed'; readonly data: Record<string, unknown> };
+
+export type DaemonListener = (event: DaemonEvent) => void;
+
+export interface Daemon {
+  power(server: DaemonServer, action: PowerAction): Promise<void>;
+  command(server: DaemonServer, line: string): Promise<void>;
+  logs(server: DaemonServer, lines: number): Promise<string[]>;
+  subscribe(server: DaemonServer, listener: DaemonListener): () => void;
+  stats(server: DaemonServer): Promise<ServerStats>;
+  status(server: DaemonServer): ServerState;
+  /** Stops every server and releases resources. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// The bundled sample game server: a tiny text "game" that behaves like a real one on the console, so the demo
+// server's console and power controls work on a fresh machine. Commands: help, list, say <text>, stop.
+import readline from 'node:readline';
+
+const players = ['Steve', 'Alex'];
+const log = (msg) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)} INFO]: ${msg}\n`);
+
+log('Starting sample game server');
+log('Loading world "world"');
+setTimeout(() => {
+  log(`Done (${(process.uptime()).toFixed(3)}s)! For help, type "help"`);
+}, Number(process.env.SAMPLE_BOOT_MS ?? 300));
+
+const rl = readline.createInterface({ input: process.stdin, terminal: false });
+rl.on('line', (raw) => {
+  const line = raw.trim();
+  const [cmd, ...rest] = line.split(/\s+/);
+  switch (cmd) {
+    case '': return;
+    case 'help': log('Commands: help, list, say <text>, stop'); return;
+    case 'list': log(`There are ${players.length} of a max of 20 players online: ${players.join(', ')}`); return;
+    case 'say': log(`[Server] ${rest.join(' ')}`); return;
+    case 'stop':
+      log('Stopping server');
+      log('Saving worlds');
+      setTimeout(() => process.exit(0), 50);
+      return;
+    default: log(`Unknown command "${cmd}". Type "help" for help.`);
+  }
+});
+rl.on('close', () => process.exit(0));
+process.on('SIGTERM', () => { log('Received SIGTERM, stopping'); process.exit(0); });
