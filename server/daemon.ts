@@ -15,6 +15,7 @@ export function createLocalDaemon(_config: Config, _logger: Logger): Daemon {
     subscribe: () => () => undefined,
     stats: async (_s: DaemonServer): Promise<ServerStats> => ({ state: 'offline', cpuAbsolute: 0, memoryBytes: 0, diskBytes: 0, uptimeMs: 0 }),
     status: (): ServerState => 'offline',
+    files: () => { throw new Error('The local daemon is not available in this build.'); },
     close: async () => undefined,
   };
 }

@@ -35,6 +35,10 @@ export interface Daemon {
   subscribe(server: DaemonServer, listener: DaemonListener): () => void;
   stats(server: DaemonServer): Promise<ServerStats>;
   status(server: DaemonServer): ServerState;
+  /** The server's filesystem, jailed to its root (DESIGN §8). */
+  files(server: DaemonServer): import('./files/types').ServerFilesystem;
   /** Stops every server and releases resources. */
   close(): Promise<void>;
 }
+
+export type { ServerFilesystem } from './files/types';

@@ -14,3 +14,7 @@ export async function findApiKeyWithUser(db: Executor, identifier: string): Prom
 export async function touchApiKey(db: Executor, id: number, at: Date): Promise<void> {
   await db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id));
 }
+
+export async function insertApiKey(db: Executor, row: typeof apiKeys.$inferInsert): Promise<void> {
+  await db.insert(apiKeys).values(row);
+}

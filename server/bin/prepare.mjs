@@ -1,7 +1,8 @@
 // Dependency-free bootstrap shared by `npm start`, `npm test` and the CLI: on a fresh clone nothing is installed
 // yet, so this file uses only Node's standard library.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,14 +31,20 @@ function newest(dir, skip) {
   return max;
 }
 
-/** Installs dependencies when node_modules is missing or older than the lockfile. */
+/**
+ * Installs dependencies when node_modules is missing or was installed from another lockfile (compared by content,
+ * recorded in node_modules/.cohost-lock after each install).
+ */
 export function ensureDependencies() {
-  const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
   const lock = path.join(ROOT, 'package-lock.json');
-  if (existsSync(marker) && mtime(marker) >= mtime(lock) && existsSync(path.join(ROOT, 'node_modules', 'tsx'))) return;
-  console.error('Installing dependencies (first run)…');
+  const stamp = path.join(ROOT, 'node_modules', '.cohost-lock');
+  const want = existsSync(lock) ? createHash('sha256').update(readFileSync(lock)).digest('hex') : 'none';
+  const have = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
+  if (have === want && existsSync(path.join(ROOT, 'node_modules', 'tsx'))) return;
+  console.error('Installing dependencies…');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   run(npm, existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'], 'npm install');
+  writeFileSync(stamp, want);
 }
 
 /** Builds the UI when web/dist is missing or older than its sources. */

@@ -20,7 +20,7 @@ export async function seedDemo(app: AppContext, print: (line: string) => void): 
   if ((row?.n ?? 0) > 0) return;
   const password = randomBytes(12).toString('base64url');
   const now = app.clock.now();
-  await createUser(app.db, { email: DEMO_EMAIL, username: 'owner', password, rootAdmin: true }, now);
+  await createUser(app.db, { email: DEMO_EMAIL, username: 'owner', password, rootAdmin: false }, now);
   const server = await createServer(app.db, { owner: DEMO_EMAIL, name: 'Demo Server', command: 'node sample-game-server.mjs' }, now);
   const dir = path.join(path.resolve(app.config.DATA_DIR), 'servers', server.uuid);
   mkdirSync(dir, { recursive: true });

@@ -6,6 +6,8 @@ import type { ServerRow, SubuserRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
 import type { Executor } from '@db/client';
 import { hashPassword } from '@server/auth/passwords';
+import { mintApiKey } from '@server/auth/api-key-token';
+import { insertApiKey } from '@db/repositories/api-keys';
 
 /** Test records written straight to the database (the services under test are exercised through HTTP). */
 let cachedHash: Promise<string> | null = null;
@@ -36,4 +38,14 @@ export async function makeSubuser(db: Executor, server: ServerRow, user: UserRow
     serverId: server.id, userId: user.id, permissions: [...new Set(['websocket.connect', ...permissions])],
     status: 'active', createdAt: now, updatedAt: now, ...overrides,
   });
+}
+
+/** An API key for `user`, returned as the full `ptlc_…` token. */
+export async function makeApiKey(db: Executor, user: UserRow, overrides: Partial<{ allowedIps: string[]; expiresAt: Date | null }> = {}): Promise<string> {
+  const key = mintApiKey();
+  await insertApiKey(db, {
+    userId: user.id, identifier: key.identifier, tokenHash: key.hash, memo: 'test', allowedIps: overrides.allowedIps ?? [],
+    expiresAt: overrides.expiresAt ?? null, createdAt: new Date(),
+  });
+  return key.token;
 }
