@@ -40,3 +40,8 @@ export async function updateUser(db: Executor, id: number, patch: Partial<NewUse
 export async function bumpSessionEpoch(db: Executor, id: number, now: Date): Promise<void> {
   await db.update(users).set({ sessionEpoch: sql`${users.sessionEpoch} + 1`, updatedAt: now }).where(eq(users.id, id));
 }
+
+export async function deleteUserRow(db: Executor, id: number): Promise<void> {
+  await db.delete(users).where(eq(users.id, id));
+}
+

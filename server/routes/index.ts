@@ -1,9 +1,17 @@
 import type { AnyRoute } from '../http/manifest';
 import { authRoutes } from './auth';
+import { activityRoutes } from './activity';
+import { inviteRoutes } from './invites';
+import { settingsRoutes } from './settings';
+import { subuserRoutes } from './subusers';
 import { systemRoutes } from './system';
 
 /** Every HTTP route of Cohost, declared once. The router and the permission matrix are both built from this. */
 export const manifest: readonly AnyRoute[] = [
   ...systemRoutes,
   ...authRoutes,
+  ...subuserRoutes,
+  ...activityRoutes,
+  ...inviteRoutes,
+  ...settingsRoutes,
 ] as readonly AnyRoute[];
