@@ -1,5 +1,5 @@
 import { route } from '../http/manifest';
-import { checkCsrf } from '../auth/csrf';
+import { checkCsrf, issueCsrfCookie } from '../auth/csrf';
 import { establishSession } from '../services/login';
 import { acceptInvite, viewInvite } from '../services/subusers/accept-invite';
 import { acceptInviteBody, inviteToken } from '../services/subusers/inputs';
@@ -20,10 +20,12 @@ export const inviteRoutes = [
   }),
   route({
     method: 'POST', path: '/api/invites/:token/accept', need: 'public', body: acceptInviteBody,
-    handler: async ({ app, req, params, body }) => {
+    handler: async ({ app, req, res, params, body }) => {
       checkCsrf(req);
       const user = await acceptInvite(app, token(params), body, { ip: req.ip ?? '', userAgent: (req.get('user-agent') ?? '').slice(0, 500) });
       await establishSession(req, user);
+      // The regenerated session needs its own XSRF token, sent now so the SPA's next write carries it.
+      issueCsrfCookie(req, res, () => undefined);
       return { data: { complete: true, intended: '/', user: userItem(user).attributes } };
     },
   }),
