@@ -16,7 +16,7 @@ import { revoke } from './notify';
  */
 export async function transferOwnership(app: AppContext, actor: Actor, access: ServerAccess, email: string): Promise<void> {
   const target = await findUserByEmail(app.db, email);
-  if (!target || target.status !== 'active') throw validationError('email', 'No active account exists with that email address.', 'exists');
+  if (!target || target.status !== 'active' || target.suspended) throw validationError('email', 'No active account exists with that email address.', 'exists');
   if (target.id === access.server.ownerId) throw validationError('email', 'That account already owns this server.', 'different');
 
   const previousOwner = await app.db.transaction(async (tx) => {
