@@ -1,5 +1,4 @@
 import { route } from '../http/manifest';
-import { checkCsrf, issueCsrfCookie } from '../auth/csrf';
 import { establishSession } from '../services/login';
 import { acceptInvite, viewInvite } from '../services/subusers/accept-invite';
 import { acceptInviteBody, inviteToken } from '../services/subusers/inputs';
@@ -12,7 +11,11 @@ function token(params: Readonly<Record<string, string>>): string {
   return parsed.data;
 }
 
-/** The public invite pages' API: show an invite, accept it (sets username + password, then signs in). */
+/**
+ * The public invite pages' API: show an invite, accept it (sets username + password, then signs in). Like
+ * `/auth/login`, accepting needs no XSRF token (visitors have no session yet); a cross-site form cannot forge it
+ * anyway, because only an `application/json` body is parsed.
+ */
 export const inviteRoutes = [
   route({
     method: 'GET', path: '/api/invites/:token', need: 'public',
@@ -20,12 +23,9 @@ export const inviteRoutes = [
   }),
   route({
     method: 'POST', path: '/api/invites/:token/accept', need: 'public', body: acceptInviteBody,
-    handler: async ({ app, req, res, params, body }) => {
-      checkCsrf(req);
+    handler: async ({ app, req, params, body }) => {
       const user = await acceptInvite(app, token(params), body, { ip: req.ip ?? '', userAgent: (req.get('user-agent') ?? '').slice(0, 500) });
       await establishSession(req, user);
-      // The regenerated session needs its own XSRF token, sent now so the SPA's next write carries it.
-      issueCsrfCookie(req, res, () => undefined);
       return { data: { complete: true, intended: '/', user: userItem(user).attributes } };
     },
   }),

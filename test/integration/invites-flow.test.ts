@@ -182,12 +182,15 @@ describe('invites', () => {
     expect((await client.get(`/api/client/servers/${a.server.uuid}`)).status).toBe(404);
   });
 
-  it('refuses a taken username with 422 and leaves the invite usable', async () => {
+  it('refuses a taken username and a non-JSON (cross-site form) body with 422, leaving the invite usable', async () => {
     const { server, o, base } = await ownerWorld();
     const taken = await makeUser(panel.app.db);
     const email = `taken-${server.identifier}@example.com`;
     await o.post(`${base}/users`, { email, permissions: [] });
     const token = inviteToken(await mailTo(email));
+    const forged = await new HttpClient(panel.url).request('POST', `/api/invites/${token}/accept`,
+      JSON.stringify({ username: `forged_${server.identifier}`, password: 'a long enough secret' }), { raw: true, headers: { 'content-type': 'text/plain' } });
+    expect(forged.status).toBe(422);
     const refused = await accept(token, taken.username ?? '');
     expect(refused.res.status).toBe(422);
     expect(refused.res.body.errors[0].meta.source_field).toBe('username');

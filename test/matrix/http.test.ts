@@ -43,7 +43,11 @@ function casesFor(def: RouteDef<unknown, unknown>, key: Permission | null): Case
   const both = (role: Role, expect: Expect, apiKey: Expect = expect): Case[] =>
     [{ role, mode: 'session', expect }, { role, mode: 'apiKey', expect: apiKey }];
   if (def.need === 'public') return [{ role: 'anonymous', mode: 'session', expect: 'ok' }];
-  const anonymous: Case[] = [{ role: 'anonymous', mode: 'session', expect: 401 }, { role: 'anonymous', mode: 'apiKey', expect: 401 }];
+  // Anonymous through an API key means a well-formed but unknown key; session-only routes refuse any key first (403).
+  const anonymous: Case[] = [
+    { role: 'anonymous', mode: 'session', expect: 401 },
+    { role: 'anonymous', mode: 'apiKey', expect: def.need === 'session' ? 403 : 401 },
+  ];
   if (!hasServer(def)) {
     if (def.need !== 'auth' && def.need !== 'session') throw new Error(`${idOf(def)}: need ${def.need} without :server`);
     return [...anonymous, ...both('user', 'ok', def.need === 'session' ? 403 : 'ok')];
