@@ -20,7 +20,7 @@ export const authRoutes = [
     },
   }),
   route({
-    method: 'POST', path: '/auth/logout', need: 'auth',
+    method: 'POST', path: '/auth/logout', need: 'session',
     handler: async ({ req }) => {
       await new Promise<void>((resolve, reject) => req.session.destroy((e) => (e ? reject(e) : resolve())));
     },
