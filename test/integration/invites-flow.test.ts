@@ -196,4 +196,16 @@ describe('invites', () => {
     expect(refused.res.body.errors[0].meta.source_field).toBe('username');
     expect((await accept(token, `free_${server.identifier}`)).res.status).toBe(200);
   });
+
+  it('accepts a link once even when two requests race', async () => {
+    const { server, o, base } = await ownerWorld();
+    const email = `race-${server.identifier}@example.com`;
+    await o.post(`${base}/users`, { email, permissions: [] });
+    const token = inviteToken(await mailTo(email));
+    const results = await Promise.all(['a', 'b'].map((n) => accept(token, `race_${n}_${server.identifier}`)));
+    expect(results.map((r) => r.res.status).sort()).toEqual([200, 404]);
+    const [users] = await panel.app.pool.query('SELECT username FROM users WHERE email = ?', [email]);
+    const winner = results.find((r) => r.res.status === 200)?.res.body.data.user.username;
+    expect(users).toEqual([{ username: winner }]);
+  });
 });

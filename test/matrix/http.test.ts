@@ -37,6 +37,8 @@ const REQUIRED: Readonly<Record<string, string>> = {
   'POST /api/client/servers/:server/leave': 'subuser',
   'GET /api/client/servers/:server/activity': 'activity.read',
   'POST /api/client/servers/:server/settings/transfer-ownership': 'owner',
+  'GET /api/invites/:token': 'public',
+  'POST /api/invites/:token/accept': 'public',
 };
 
 function casesFor(def: RouteDef<unknown, unknown>, key: Permission | null): Case[] {
