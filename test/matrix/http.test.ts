@@ -14,9 +14,10 @@ import { FIXTURES, type Prepared, type Scene } from './fixtures';
  * through an API key, with the expected status derived from the route's `need` (and `needFor`). Each case runs on a
  * fresh server and fresh callers. A route the matrix cannot exercise (no fixture, no usable example) fails.
  */
-type Role = 'anonymous' | 'stranger' | 'otherSubuser' | 'exact' | 'allBut' | 'member' | 'owner' | 'admin' | 'user';
+type Role = 'anonymous' | 'stranger' | 'otherSubuser' | 'exact' | 'allBut' | 'member' | 'owner' | 'admin' | 'user'
+  | 'ownerSuspended' | 'adminSuspended';
 type Mode = 'session' | 'apiKey';
-type Expect = 'ok' | 401 | 403 | 404;
+type Expect = 'ok' | 401 | 403 | 404 | 409;
 interface Case { role: Role; mode: Mode; expect: Expect }
 
 const routes = manifest as readonly RouteDef<unknown, unknown>[];
@@ -54,7 +55,12 @@ function casesFor(def: RouteDef<unknown, unknown>, key: Permission | null): Case
     if (def.need !== 'auth' && def.need !== 'session') throw new Error(`${idOf(def)}: need ${def.need} without :server`);
     return [...anonymous, ...both('user', 'ok', def.need === 'session' ? 403 : 'ok')];
   }
-  const outsiders = [...both('stranger', 404), ...both('otherSubuser', 404)];
+  // On a suspended server everyone but root admins gets 409 (admins still need what the route needs).
+  const adminOk = def.need !== 'subuser' && def.need !== 'owner';
+  const outsiders = [
+    ...both('stranger', 404), ...both('otherSubuser', 404),
+    ...both('ownerSuspended', 409), ...both('adminSuspended', adminOk ? 'ok' : 403),
+  ];
   if (def.need === 'access') return [...anonymous, ...outsiders, ...both('member', 'ok'), ...both('owner', 'ok'), ...both('admin', 'ok')];
   if (def.need === 'subuser') return [...anonymous, ...outsiders, ...both('member', 'ok'), ...both('owner', 403), ...both('admin', 403)];
   if (def.need === 'owner') return [...anonymous, ...outsiders, ...both('allBut', 403), ...both('owner', 'ok'), ...both('admin', 403)];
@@ -96,12 +102,18 @@ function keyOf(def: RouteDef<unknown, unknown>, prepared: Prepared): Permission 
   return isPermission(def.need) ? def.need : null;
 }
 
+async function suspend(s: Scene): Promise<void> {
+  await panel.app.pool.query('UPDATE servers SET suspended = 1 WHERE id = ?', [s.server.id]);
+}
+
 /** The caller for a role, created fresh (a subuser row on the scene's server, another server, or none). */
 async function callerFor(role: Role, s: Scene, key: Permission | null): Promise<UserRow | null> {
   switch (role) {
     case 'anonymous': return null;
     case 'owner': return s.owner;
     case 'admin': return user({ rootAdmin: true });
+    case 'ownerSuspended': await suspend(s); return s.owner;
+    case 'adminSuspended': await suspend(s); return user({ rootAdmin: true });
     case 'user': case 'stranger': return user();
     case 'otherSubuser': {
       const other = await makeServer(panel.app.db, await user());
