@@ -24,7 +24,7 @@ export async function authenticate(app: AppContext, req: Request, opts: { allowA
     const parsed = parseApiKey(header.slice(7).trim());
     if (!parsed) throw unauthenticated();
     const found = await findApiKeyWithUser(app.db, parsed.identifier);
-    if (!found || !sameHash(found.key.tokenHash, sha256(parsed.secret))) throw unauthenticated();
+    if (!found || found.user.status !== 'active' || !sameHash(found.key.tokenHash, sha256(parsed.secret))) throw unauthenticated();
     const now = app.clock.now();
     if (found.key.expiresAt && found.key.expiresAt <= now) throw unauthenticated('This API key has expired.');
     if (found.user.suspended) throw unauthenticated(SUSPENDED_MESSAGE);

@@ -11,6 +11,7 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Only cookie-authenticated writes are checked; API-key requests carry no cookie and need none.
  */
 export const issueCsrfCookie: RequestHandler = (req, res, next) => {
+  if (req.get('authorization')?.startsWith('Bearer ')) return next();
   if (req.session && !req.session.csrf) req.session.csrf = randomBytes(24).toString('base64url');
   if (req.session?.csrf && req.cookies?.[CSRF_COOKIE] !== req.session.csrf) {
     res.cookie(CSRF_COOKIE, req.session.csrf, { httpOnly: false, sameSite: 'lax', secure: req.secure, path: '/' });
@@ -26,4 +27,10 @@ export function checkCsrf(req: Parameters<RequestHandler>[0]): void {
       !timingSafeEqual(Buffer.from(expected), Buffer.from(given))) {
     throw forbidden('CSRF token mismatch.');
   }
+}
+
+/** A new token for a new session (after sign-in): stored in the session and sent as the readable cookie. */
+export function rotateCsrf(req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]): void {
+  req.session.csrf = randomBytes(24).toString('base64url');
+  res.cookie(CSRF_COOKIE, req.session.csrf, { httpOnly: false, sameSite: 'lax', secure: req.secure, path: '/' });
 }
