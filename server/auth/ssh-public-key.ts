@@ -1,5 +1,5 @@
 import { createHash, createPublicKey } from 'node:crypto';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 
 export interface ParsedSshKey {
   readonly type: string;
@@ -9,6 +9,8 @@ export interface ParsedSshKey {
   readonly publicKey: string;
 }
 
+// ssh2 is CommonJS: Node's ESM loader exposes only its default export.
+const { utils } = ssh2;
 const ACCEPTED = new Set(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-rsa']);
 const MIN_RSA_BITS = 2048;
 
