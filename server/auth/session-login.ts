@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { UserRow } from '@db/schema/users';
-import { rotateCsrf } from './csrf';
+import { issueCsrfToken } from './csrf';
 
 function save(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
@@ -14,7 +14,7 @@ function regenerate(req: Request): Promise<void> {
 export async function startSession(req: Request, res: Response, user: Pick<UserRow, 'id' | 'sessionEpoch'>): Promise<void> {
   await regenerate(req);
   req.session.auth = { userId: user.id, epoch: user.sessionEpoch };
-  rotateCsrf(req, res);
+  issueCsrfToken(req, res);
   await save(req);
 }
 
@@ -22,7 +22,7 @@ export async function startSession(req: Request, res: Response, user: Pick<UserR
 export async function startPendingCheckpoint(req: Request, res: Response, pending: { userId: number; token: string; expiresAt: number }): Promise<void> {
   await regenerate(req);
   req.session.pending2fa = pending;
-  rotateCsrf(req, res);
+  issueCsrfToken(req, res);
   await save(req);
 }
 

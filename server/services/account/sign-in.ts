@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { UserRow } from '@db/schema/users';
 import { SUSPENDED_MESSAGE } from '../../auth/authenticate';
-import { checkCsrf } from '../../auth/csrf';
 import { checkCredentialsWithPassport } from '../../auth/passport';
 import { startPendingCheckpoint, startSession } from '../../auth/session-login';
 import type { AppContext } from '../../context';
@@ -22,7 +21,8 @@ export type SignInResult =
  * told so once the password was right. With 2FA the session holds a pending checkpoint instead of a sign-in.
  */
 export async function signIn(app: AppContext, req: Request, res: Response): Promise<SignInResult> {
-  checkCsrf(req);
+  // No CSRF token yet: visitors have no session (tokens are issued at sign-in). A cross-site form cannot forge this
+  // request, because only an application/json body is parsed and that needs a CORS preflight we never grant.
   const check = await checkCredentialsWithPassport(app, req, res);
   if (!check.ok) {
     await logAuthEvent(app.db, app.clock, req, 'auth:fail', check.user, { user: loginOf(req) });
