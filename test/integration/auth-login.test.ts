@@ -28,17 +28,21 @@ describe('signing in with a password', () => {
   it('accepts the email or the username, regenerates the session id and logs auth:login', async () => {
     const user = await makeUser(panel.app.db);
     const byEmail = client();
-    await byEmail.get('/api/health');
+    const first = await byEmail.post('/auth/login', { user: user.email, password: TEST_PASSWORD });
+    expect(first.status).toBe(200);
     const before = byEmail.cookie('cohost_session');
     expect(before).toBeDefined();
     const res = await byEmail.post('/auth/login', { user: user.email.toUpperCase(), password: TEST_PASSWORD });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ complete: true, user: { uuid: user.uuid, email: user.email, '2fa_enabled': false } });
     expect(byEmail.cookie('cohost_session')).not.toBe(before);
+    // The old id is dead: a stolen pre-login cookie is worth nothing (no fixation).
+    const stale = new HttpClient(panel.url, undefined, { cookie: `cohost_session=${before}` });
+    expect((await stale.get('/api/client/account')).status).toBe(401);
     const byName = client();
     expect((await byName.login(user.username ?? '', TEST_PASSWORD)).body.data.complete).toBe(true);
     const rows = await activityOf(panel, user.id);
-    expect(rows.map((r) => r.event)).toEqual(['auth:login', 'auth:login']);
+    expect(rows.map((r) => r.event)).toEqual(['auth:login', 'auth:login', 'auth:login']);
     expect(rows[0]).toMatchObject({ ip: '127.0.0.1', user_agent: 'auth-login-test' });
   });
 
