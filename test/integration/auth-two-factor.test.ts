@@ -92,6 +92,15 @@ describe('signing in with two-factor', () => {
     expect(again.body.errors[0].detail).toBe('The two-factor authentication token provided is not valid.');
   });
 
+  it('lets only one of two simultaneous sign-ins use the same code', async () => {
+    const a = await passwordStep();
+    const b = await passwordStep();
+    nextStep();
+    const same = await code();
+    const results = await Promise.all([a, b].map((p) => p.client.post('/auth/login/checkpoint', { confirmation_token: p.token, authentication_code: same })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
+  });
+
   it('needs the confirmation token of its own session, and exactly one of code or recovery token', async () => {
     const mine = await passwordStep();
     const other = await passwordStep();
