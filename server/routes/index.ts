@@ -1,4 +1,6 @@
 import type { AnyRoute } from '../http/manifest';
+import { accountRoutes } from './account';
+import { accountKeyRoutes } from './account-keys';
 import { authRoutes } from './auth';
 import { activityRoutes } from './activity';
 import { inviteRoutes } from './invites';
@@ -10,6 +12,8 @@ import { systemRoutes } from './system';
 export const manifest: readonly AnyRoute[] = [
   ...systemRoutes,
   ...authRoutes,
+  ...accountRoutes,
+  ...accountKeyRoutes,
   ...subuserRoutes,
   ...activityRoutes,
   ...inviteRoutes,

@@ -1,5 +1,5 @@
 import { route } from '../http/manifest';
-import { establishSession } from '../services/login';
+import { startSession } from '../auth/session-login';
 import { acceptInvite, viewInvite } from '../services/subusers/accept-invite';
 import { acceptInviteBody, inviteToken } from '../services/subusers/inputs';
 import { userItem } from '../services/transformers';
@@ -23,9 +23,9 @@ export const inviteRoutes = [
   }),
   route({
     method: 'POST', path: '/api/invites/:token/accept', need: 'public', body: acceptInviteBody,
-    handler: async ({ app, req, params, body }) => {
+    handler: async ({ app, req, res, params, body }) => {
       const user = await acceptInvite(app, token(params), body, { ip: req.ip ?? '', userAgent: (req.get('user-agent') ?? '').slice(0, 500) });
-      await establishSession(req, user);
+      await startSession(req, res, user);
       return { data: { complete: true, intended: '/', user: userItem(user).attributes } };
     },
   }),

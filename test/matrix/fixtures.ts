@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { generate } from 'otplib';
+import { utils as sshUtils } from 'ssh2';
 import type { AppContext } from '@server/context';
 import type { ServerRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
+import { newTotpEnrolment } from '@server/auth/totp';
 import { hashInviteToken } from '@server/services/subusers/invite-token';
-import { makeSubuser } from '../factories/records';
+import { makeApiKey, makeSubuser } from '../factories/records';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -25,6 +28,11 @@ export interface Scene {
 }
 
 export interface Prepared {
+  /**
+   * Routes without `:server` act on the caller's own account: the signed-in caller of the `user` cases (defaults to
+   * a fresh account). Ignored for anonymous cases and for server routes, whose callers come from their role.
+   */
+  readonly caller?: UserRow;
   readonly params?: Record<string, string>;
   readonly body?: unknown;
   readonly query?: Record<string, string>;
@@ -53,10 +61,38 @@ async function invite(scene: Scene): Promise<string> {
   return token;
 }
 
+/** A caller halfway through 2FA enrolment, and a code that confirms it. */
+async function enrolling(scene: Scene): Promise<Prepared> {
+  const caller = await scene.user();
+  const enrolment = await newTotpEnrolment(scene.app.secrets.appKey, caller.email);
+  await scene.app.pool.query('UPDATE users SET totp_secret = ? WHERE id = ?', [enrolment.sealed, caller.id]);
+  const code = await generate({ secret: enrolment.secret });
+  return { caller: { ...caller, totpSecret: enrolment.sealed }, body: { code, password: scene.password } };
+}
+
+async function withTwoFactor(scene: Scene): Promise<Prepared> {
+  const enrolment = await newTotpEnrolment(scene.app.secrets.appKey, 'matrix');
+  const caller = await scene.user({ totpEnabled: true, totpSecret: enrolment.sealed });
+  return { caller, body: { password: scene.password } };
+}
+
 const S = '/api/client/servers/:server';
 
 export const FIXTURES: Readonly<Record<string, Fixture>> = {
   'POST /auth/login': async (s) => ({ body: { user: (await s.user()).email, password: s.password } }),
+  'PUT /api/client/account/email': (s) => ({ body: { email: `matrix-${unique()}@example.com`, password: s.password } }),
+  'PUT /api/client/account/password': (s) => ({
+    body: { current_password: s.password, password: 'another long password', password_confirmation: 'another long password' },
+  }),
+  'POST /api/client/account/two-factor': enrolling,
+  'DELETE /api/client/account/two-factor': withTwoFactor,
+  'POST /api/client/account/two-factor/disable': withTwoFactor,
+  'DELETE /api/client/account/api-keys/:identifier': async (s) => {
+    const caller = await s.user();
+    const token = await makeApiKey(s.app.db, caller);
+    return { caller, params: { identifier: token.slice(5, 21) } };
+  },
+  'POST /api/client/account/ssh-keys': () => ({ body: { name: 'matrix', public_key: sshUtils.generateKeyPairSync('ed25519').public } }),
   [`POST ${S}/users`]: () => ({ body: { email: `matrix-${unique()}@example.com`, permissions: [] } }),
   [`GET ${S}/users/:user`]: async (s) => ({ params: { user: (await target(s)).uuid } }),
   [`POST ${S}/users/:user`]: async (s) => ({ params: { user: (await target(s)).uuid }, body: { permissions: ['control.console'] } }),
