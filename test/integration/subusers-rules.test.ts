@@ -117,13 +117,22 @@ describe('subuser routes', () => {
     expect(res.body.attributes.permissions).toEqual(['websocket.connect', 'control.console', 'file.read', 'backup.restore']);
   });
 
-  it('deletes a subuser: access ends, activity logged', async () => {
+  it('deletes a subuser: revocation after the commit, access ends, activity logged', async () => {
     const { owner, server, base } = await world();
     const friend = await makeUser(panel.app.db);
     await makeSubuser(panel.app.db, server, friend, ['control.console']);
     const f = await signIn(friend);
     const o = await signIn(owner);
+    // The revocation is published after the commit: a subscriber re-reading the database sees the row gone.
+    const seen: number[] = [];
+    const stop = panel.app.bus.subscribe(async (r) => {
+      if (r.userUuid !== friend.uuid) return;
+      const [rows] = await panel.app.pool.query('SELECT COUNT(*) AS n FROM subusers WHERE server_id = ? AND user_id = ?', [server.id, friend.id]);
+      seen.push(Number((rows as Array<{ n: number }>)[0]?.n));
+    });
     expect((await o.delete(`${base}/users/${friend.uuid}`)).status).toBe(204);
+    stop();
+    expect(seen).toEqual([0]);
     expect((await f.get(`${base}`)).status).toBe(404);
     expect((await o.get(`${base}/users/${friend.uuid}`)).status).toBe(404);
     expect((await o.delete(`${base}/users/${friend.uuid}`)).status).toBe(404);
