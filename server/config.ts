@@ -21,6 +21,8 @@ export const configSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Run the socket.io gateway inside the panel process (default) or leave it to a stand-alone bridge. */
   BRIDGE_EMBEDDED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** The public socket URL of a stand-alone bridge (e.g. http://node:8081/bridge); unset → this panel's /bridge. */
+  BRIDGE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   INVITE_TTL_HOURS: positive(72),
   WS_MAX_SOCKETS_PER_SERVER: positive(30),
   WS_EVENTS_PER_WINDOW: positive(10),
