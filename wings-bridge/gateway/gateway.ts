@@ -5,7 +5,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Namespace, type ServerOptions, type Socket } from 'socket.io';
-import { BRIDGE_NAMESPACE } from '@contracts/socket';
+import { BRIDGE_NAMESPACE, INBOUND_EVENTS } from '@contracts/socket';
 import type { AccessLookup } from '../access';
 import type { Revocation, RevocationBus } from '../bus';
 import type { Daemon, DaemonServer } from '../daemon';
@@ -154,10 +154,13 @@ export class BridgeGateway {
     const authTimer = () => setTimeout(() => { if (!this.sessions.has(socket.id)) socket.disconnect(true); }, this.limits.authTimeoutMs);
     let timer = authTimer();
     const ctx = { gateway: this, socket, restartAuthTimer: () => { clearTimeout(timer); timer = authTimer(); }, stopAuthTimer: () => clearTimeout(timer) };
-    socket.onAny((event: string, ...args: unknown[]) => {
-      const run = event === 'auth' ? handleAuth(ctx, args) : handleEvent(this, socket, event, args);
-      run.catch((err: unknown) => this.options.logger?.error({ err, event }, 'bridge: event failed'));
-    });
+    // Listeners per event, not onAny: onAny runs before the middleware above (limits), `on` after it.
+    for (const event of INBOUND_EVENTS) {
+      socket.on(event, (...args: unknown[]) => {
+        const run = event === 'auth' ? handleAuth(ctx, args) : handleEvent(this, socket, event, args);
+        run.catch((err: unknown) => this.options.logger?.error({ err, event }, 'bridge: event failed'));
+      });
+    }
     socket.on('disconnect', () => {
       clearTimeout(timer);
       const session = this.sessions.get(socket.id);
