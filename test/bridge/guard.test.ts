@@ -19,10 +19,9 @@ async function actor(name: string, user: UserRow): Promise<void> {
   await client.get('/api/health'); // picks up the XSRF cookie of the new session
   actors[name] = { user, client };
 }
+const track = (p: SocketProbe) => { probes.push(p); return p; };
 async function connect(name: string): Promise<SocketProbe> {
-  const p = await connectAs(actors[name]!.client, server.uuid);
-  probes.push(p);
-  return p;
+  return track(await connectAs(actors[name]!.client, server.uuid));
 }
 const said = (text: string) => (l: string) => l.endsWith(`[Server] ${text}`);
 
@@ -126,4 +125,20 @@ describe('revocation in place', () => {
     // The removed user cannot get a new token either.
     expect((await actors.moderator!.client.get(`/api/client/servers/${server.uuid}/websocket`)).status).toBe(404);
   });
+
+  it('a revocation for every server of a user (suspension) closes that user\'s sockets on all servers', async () => {
+    const user = await makeUser(panel.app.db);
+    const own = await makeServer(panel.app.db, user);
+    await makeSubuser(panel.app.db, server, user, ['control.console']);
+    await actor('suspended', user);
+    const onShared = await connect('suspended');
+    const onOwn = track(await connectAs(actors.suspended!.client, own.uuid));
+    const other = await connect('bystander');
+    await panel.app.pool.query('UPDATE users SET suspended = 1 WHERE id = ?', [user.id]);
+    await panel.app.bus.publish({ userUuid: user.uuid, serverUuid: null });
+    await onShared.until(() => onShared.disconnected, 'disconnect on the shared server');
+    await onOwn.until(() => onOwn.disconnected, 'disconnect on their own server');
+    expect(other.disconnected).toBe(false);
+  });
 });
+
