@@ -19,7 +19,7 @@ const probes: SocketProbe[] = [];
 const track = (p: SocketProbe) => { probes.push(p); return p; };
 
 beforeAll(async () => {
-  panel = await startTestPanel({ env: { WS_EVENT_WINDOW_MS: '5000', WS_AUTH_TIMEOUT_MS: '500', CONSOLE_THROTTLE_LINES: '100', CONSOLE_THROTTLE_WINDOW_MS: '2000' } });
+  panel = await startTestPanel({ env: { WS_EVENT_WINDOW_MS: '5000', WS_AUTH_TIMEOUT_MS: '1000', CONSOLE_THROTTLE_LINES: '100', CONSOLE_THROTTLE_WINDOW_MS: '2000' } });
   owner = await makeUser(panel.app.db);
   member = await makeUser(panel.app.db);
   server = await makeServer(panel.app.db, owner);
@@ -85,7 +85,7 @@ describe('tokens', () => {
 
   it('warns when the token is about to expire, stops the session when it has, and accepts a renewal', async () => {
     const now = new Date();
-    const { token } = await mintSocketToken(key(), { serverUuid: server.uuid, userUuid: owner.uuid, permissions: ['*'], now, expiresAt: new Date(now.getTime() + 2_000) });
+    const { token } = await mintSocketToken(key(), { serverUuid: server.uuid, userUuid: owner.uuid, permissions: ['*'], now, expiresAt: new Date(now.getTime() + 3_500) });
     const p = await tryToken(token);
     await p.until(() => p.of('token expired').length === 1, 'token expired');
     const order = p.seen.map((s) => s.event).filter((e) => e.startsWith('token') || e === 'auth success');

@@ -6,11 +6,12 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Namespace, type ServerOptions, type Socket } from 'socket.io';
 import { BRIDGE_NAMESPACE, INBOUND_EVENTS } from '@contracts/socket';
-import type { AccessLookup } from '../access';
+import type { AccessLookup, LiveAccess } from '../access';
 import type { Revocation, RevocationBus } from '../bus';
 import type { Daemon, DaemonServer } from '../daemon';
 import type { TokenVerifier } from '../token';
 import { handleAuth } from './auth';
+import { AuthDeadline } from './auth-deadline';
 import { handleEvent } from './events';
 import { DEFAULT_LIMITS, type GatewayLimits } from './limits';
 import { ServerChannel } from './server-channel';
@@ -105,18 +106,24 @@ export class BridgeGateway {
   async revoke(r: Revocation): Promise<void> {
     this.generations.set(r.userUuid, this.generation(r.userUuid) + 1);
     const affected = [...this.sessions.values()].filter((s) => s.userUuid === r.userUuid && (r.serverUuid === null || s.serverUuid === r.serverUuid));
-    await Promise.all(affected.map((s) => this.refresh(s)));
+    // One lookup per server, however many sockets the user holds there.
+    const lookups = new Map<string, Promise<LiveAccess | null>>();
+    await Promise.all(affected.map((s) => {
+      let lookup = lookups.get(s.serverUuid);
+      if (!lookup) {
+        lookup = this.options.access.resolve(s.userUuid, s.serverUuid).catch((err: unknown) => {
+          this.options.logger?.error({ err }, 'bridge: access lookup failed; closing the socket');
+          return null;
+        });
+        lookups.set(s.serverUuid, lookup);
+      }
+      return this.refresh(s, lookup);
+    }));
   }
 
-  async refresh(session: Session): Promise<void> {
+  private async refresh(session: Session, lookup: Promise<LiveAccess | null>): Promise<void> {
     const seq = ++session.resolveSeq;
-    let access;
-    try {
-      access = await this.options.access.resolve(session.userUuid, session.serverUuid);
-    } catch (err) {
-      this.options.logger?.error({ err }, 'bridge: access lookup failed; closing the socket');
-      access = null;
-    }
+    const access = await lookup;
     if (seq !== session.resolveSeq || !this.sessions.has(session.socket.id)) return;
     if (!access) {
       session.emit('jwt error', 'Your access to this server has been revoked.');
@@ -151,18 +158,17 @@ export class BridgeGateway {
       }
       next();
     });
-    const authTimer = () => setTimeout(() => { if (!this.sessions.has(socket.id)) socket.disconnect(true); }, this.limits.authTimeoutMs);
-    let timer = authTimer();
-    const ctx = { gateway: this, socket, restartAuthTimer: () => { clearTimeout(timer); timer = authTimer(); }, stopAuthTimer: () => clearTimeout(timer) };
+    const deadline = new AuthDeadline(this.limits.authTimeoutMs, () => this.sessions.has(socket.id), () => socket.disconnect(true));
+    const ctx = { gateway: this, socket, restartAuthTimer: () => deadline.restart(), stopAuthTimer: () => deadline.stop() };
     // Listeners per event, not onAny: onAny runs before the middleware above (limits), `on` after it.
     for (const event of INBOUND_EVENTS) {
       socket.on(event, (...args: unknown[]) => {
-        const run = event === 'auth' ? handleAuth(ctx, args) : handleEvent(this, socket, event, args);
+        const run = event === 'auth' ? deadline.track(handleAuth(ctx, args)) : handleEvent(this, socket, event, args);
         run.catch((err: unknown) => this.options.logger?.error({ err, event }, 'bridge: event failed'));
       });
     }
     socket.on('disconnect', () => {
-      clearTimeout(timer);
+      deadline.stop();
       const session = this.sessions.get(socket.id);
       if (session) this.detach(session);
     });
