@@ -24,6 +24,9 @@ export const configSchema = z.object({
   /** The public socket URL of a stand-alone bridge (e.g. http://node:8081/bridge); unset → this panel's /bridge. */
   BRIDGE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   INVITE_TTL_HOURS: positive(72),
+  /** Sign-in and 2FA checkpoint: failed attempts allowed per window, counted per IP and per account identifier. */
+  LOGIN_RATE_LIMIT: positive(5),
+  LOGIN_RATE_WINDOW_SECONDS: positive(60),
   WS_MAX_SOCKETS_PER_SERVER: positive(30),
   WS_EVENTS_PER_WINDOW: positive(10),
   WS_EVENT_WINDOW_MS: positive(200),

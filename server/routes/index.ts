@@ -1,4 +1,6 @@
 import type { AnyRoute } from '../http/manifest';
+import { accountRoutes } from './account';
+import { accountKeyRoutes } from './account-keys';
 import { authRoutes } from './auth';
 import { serverPowerRoutes } from './servers-power';
 import { systemRoutes } from './system';
@@ -7,5 +9,7 @@ import { systemRoutes } from './system';
 export const manifest: readonly AnyRoute[] = [
   ...systemRoutes,
   ...authRoutes,
+  ...accountRoutes,
+  ...accountKeyRoutes,
   ...serverPowerRoutes,
 ] as readonly AnyRoute[];
