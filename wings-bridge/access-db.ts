@@ -22,7 +22,10 @@ export class DatabaseAccessLookup implements AccessLookup, ServerDirectory {
     if (server.suspended && !user.rootAdmin) return null;
     const permissions = effectiveGrants(user, server, subuser);
     if (!permissions) return null;
-    return { userUuid, serverUuid, isOwner: server.ownerId === user.id, isAdmin: user.rootAdmin, permissions };
+    return {
+      userUuid, serverUuid, isOwner: server.ownerId === user.id, isAdmin: user.rootAdmin, permissions,
+      credentialEpoch: user.sessionEpoch,
+    };
   }
 
   async find(serverUuid: string): Promise<DaemonServer | null> {

@@ -20,6 +20,8 @@ export interface SocketClaims {
   readonly userUuid: string;
   readonly permissions: readonly string[];
   readonly jti: string;
+  /** The user's credential generation when the token was minted (see LiveAccess.credentialEpoch). */
+  readonly epoch?: number;
   /** Seconds since the epoch. */
   readonly exp: number;
 }
@@ -30,6 +32,7 @@ const claimsSchema = z.object({
   user_uuid: z.uuid(),
   permissions: z.array(z.string()),
   jti: z.string().min(1),
+  epoch: z.number().int().optional(),
   exp: z.number(),
 });
 
@@ -37,6 +40,7 @@ export interface MintInput {
   readonly serverUuid: string;
   readonly userUuid: string;
   readonly permissions: readonly string[];
+  readonly epoch?: number;
   readonly now: Date;
   /** Defaults to now + 10 minutes. */
   readonly expiresAt?: Date;
@@ -51,6 +55,7 @@ export async function mintSocketToken(key: Uint8Array, input: MintInput): Promis
   const token = await new SignJWT({
     scope: input.scope ?? TOKEN_SCOPE_WEBSOCKET, server_uuid: input.serverUuid, user_uuid: input.userUuid,
     permissions: [...input.permissions],
+    ...(input.epoch !== undefined ? { epoch: input.epoch } : {}),
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setAudience(BRIDGE_AUDIENCE).setJti(jti).setIssuedAt(iat).setNotBefore(iat - 5).setExpirationTime(exp)
@@ -77,6 +82,9 @@ export function createTokenVerifier(key: Uint8Array, clock: () => Date = () => n
     const parsed = claimsSchema.safeParse(payload);
     if (!parsed.success) throw new TokenError('The token was not issued for this websocket.');
     const c = parsed.data;
-    return { serverUuid: c.server_uuid, userUuid: c.user_uuid, permissions: c.permissions, jti: c.jti, exp: c.exp };
+    return {
+      serverUuid: c.server_uuid, userUuid: c.user_uuid, permissions: c.permissions, jti: c.jti, exp: c.exp,
+      ...(c.epoch !== undefined ? { epoch: c.epoch } : {}),
+    };
   };
 }

@@ -12,7 +12,8 @@ import type { Actor, ServerAccess } from '../http/types';
 export async function issueWebsocketToken(app: AppContext, actor: Actor, access: ServerAccess, req: Request) {
   if (!access.permissions.has('websocket.connect')) throw forbidden('This action is unauthorized.', { permission: 'websocket.connect' });
   const { token } = await mintSocketToken(bridgeTokenKey(app.secrets.appKey), {
-    serverUuid: access.server.uuid, userUuid: actor.user.uuid, permissions: access.grants, now: app.clock.now(),
+    serverUuid: access.server.uuid, userUuid: actor.user.uuid, permissions: access.grants, epoch: actor.user.sessionEpoch,
+    now: app.clock.now(),
   });
   return { data: { token, socket: socketUrl(app, req) } };
 }

@@ -5,7 +5,7 @@ import { HttpClient } from '../factories/http';
 import { startTestPanel, type TestPanel } from '../factories/panel';
 import { makeServer, makeSubuser, makeUser, TEST_PASSWORD } from '../factories/records';
 import { removeSubuser, setSubuserPermissions } from './revoke';
-import { connectAs, type SocketProbe } from './socket-probe';
+import { connectAs, SocketProbe } from './socket-probe';
 
 let panel: TestPanel;
 let server: ServerRow;
@@ -139,6 +139,28 @@ describe('revocation in place', () => {
     await onShared.until(() => onShared.disconnected, 'disconnect on the shared server');
     await onOwn.until(() => onOwn.disconnected, 'disconnect on their own server');
     expect(other.disconnected).toBe(false);
+  });
+
+  it('a password change closes that user\'s sockets and refuses tokens minted before it', async () => {
+    const user = await makeUser(panel.app.db);
+    await makeSubuser(panel.app.db, server, user, ['control.console']);
+    await actor('rotating', user);
+    const client = actors.rotating!.client;
+    const { token: before, socket: socketUrl } = (await client.get(`/api/client/servers/${server.uuid}/websocket`)).body.data;
+    const p = await connect('rotating');
+    const other = await connect('bystander');
+    const changed = await client.put('/api/client/account/password', {
+      current_password: TEST_PASSWORD, password: 'a brand new passphrase', password_confirmation: 'a brand new passphrase',
+    });
+    expect(changed.status).toBe(204);
+    await p.until(() => p.disconnected, 'disconnect after the password change');
+    expect(other.disconnected).toBe(false);
+    const stale = track(SocketProbe.open(socketUrl));
+    stale.emit('auth', before);
+    expect(await stale.next('jwt error', 0)).toMatch(/before your credentials changed/);
+    // The session that changed the password stays signed in and gets a working token.
+    const fresh = await connect('rotating');
+    expect(fresh.of('auth success')).toHaveLength(1);
   });
 });
 

@@ -38,9 +38,20 @@ export async function handleAuth(ctx: AuthContext, args: unknown[]): Promise<voi
     socket.disconnect(true);
     return;
   }
+  if (claims.epoch !== undefined && found.access.credentialEpoch !== undefined && claims.epoch !== found.access.credentialEpoch) {
+    socket.emit('jwt error', 'The token was issued before your credentials changed.');
+    socket.disconnect(true);
+    return;
+  }
   const current = gateway.sessions.get(socket.id);
   if (current) {
     if (current.serverUuid !== claims.serverUuid || current.userUuid !== claims.userUuid) return;
+    if (!current.sameCredentials(found.access)) {
+      gateway.detach(current);
+      socket.emit('jwt error', 'Your credentials changed; connect again.');
+      socket.disconnect(true);
+      return;
+    }
     if (current.setAccess(found.access)) current.emit('permissions', [...found.access.permissions]);
     current.expiresAt = claims.exp * 1000;
     scheduleExpiry(ctx, current);

@@ -11,6 +11,8 @@ export class Session {
   /** Bumped on every re-resolution; a slower, older answer never overwrites a newer one. */
   resolveSeq = 0;
   expiresAt: number;
+  /** The credential generation the socket was authenticated under. */
+  readonly credentialEpoch: number | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -21,6 +23,12 @@ export class Session {
   ) {
     this.permissions = compile(access.permissions);
     this.expiresAt = expiresAt;
+    this.credentialEpoch = access.credentialEpoch;
+  }
+
+  /** False once the user's credentials changed (password change, suspension) since this socket authenticated. */
+  sameCredentials(access: LiveAccess): boolean {
+    return this.credentialEpoch === undefined || access.credentialEpoch === this.credentialEpoch;
   }
 
   get userUuid(): string { return this.access.userUuid; }
