@@ -4,6 +4,7 @@ import path from 'node:path';
 import { benchGuarded } from './guarded';
 import { benchPermission } from './permission';
 import { printTable, type BenchRow } from './report';
+import { benchRevocation } from './revocation';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks side by side in one process run, prints one table and writes it as JSON
@@ -13,6 +14,7 @@ import { printTable, type BenchRow } from './report';
 const BENCHES: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
   permission: benchPermission,
   guarded: benchGuarded,
+  revocation: benchRevocation,
 };
 
 async function main(): Promise<void> {
