@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchConsole } from './console';
 import { benchGuarded } from './guarded';
 import { benchPermission } from './permission';
 import { printTable, type BenchRow } from './report';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
   permission: benchPermission,
   guarded: benchGuarded,
   revocation: benchRevocation,
+  console: benchConsole,
 };
 
 async function main(): Promise<void> {
