@@ -13,6 +13,7 @@ export const SAMPLE_GAME_SERVER = fileURLToPath(new URL('./sample-game-server.mj
 const SAMPLE_COMMAND = /^node\s+sample-game-server\.mjs\b/;
 /** Environment a server process may see: no panel secrets. */
 const PASSED_ENV = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'SAMPLE_BOOT_MS'];
+const DISK_TTL_MS = 10_000;
 
 export interface LocalDaemonOptions {
   /** The root under which each server gets `servers/<uuid>`. */
@@ -27,6 +28,7 @@ export interface LocalDaemonOptions {
 
 export class LocalDaemon implements Daemon {
   private readonly processes = new Map<string, ServerProcess>();
+  private readonly disk = new Map<string, { at: number; bytes: number }>();
   private closed = false;
 
   constructor(private readonly options: LocalDaemonOptions) {}
@@ -61,8 +63,17 @@ export class LocalDaemon implements Daemon {
     const usage = proc ? await proc.usage() : { cpuAbsolute: 0, memoryBytes: 0 };
     return {
       state: proc?.state ?? 'offline', cpuAbsolute: usage.cpuAbsolute, memoryBytes: usage.memoryBytes,
-      diskBytes: await directorySize(this.serverDir(server)), uptimeMs: proc?.uptimeMs() ?? 0,
+      diskBytes: await this.diskBytes(server), uptimeMs: proc?.uptimeMs() ?? 0,
     };
+  }
+
+  /** The size of the server's directory, walked at most every DISK_TTL_MS (a large world is slow to walk). */
+  private async diskBytes(server: DaemonServer): Promise<number> {
+    const cached = this.disk.get(server.uuid);
+    if (cached && Date.now() - cached.at < DISK_TTL_MS) return cached.bytes;
+    const bytes = await directorySize(this.serverDir(server));
+    this.disk.set(server.uuid, { at: Date.now(), bytes });
+    return bytes;
   }
 
   status(server: DaemonServer): ServerState {
