@@ -6,6 +6,7 @@ import { startPrivateMariadb, type PrivateMariadb } from '@db/private-mariadb';
 import { InProcessBus, type RevocationBus } from '@bridge/bus';
 import { RedisBus } from '@bridge/bus-redis';
 import { createHttpApp } from './app';
+import type { AnyRoute } from './http/manifest';
 import { mountBridge } from './bridge';
 import { loadConfig, type Config } from './config';
 import { systemClock, type AppContext, type Clock } from './context';
@@ -27,6 +28,8 @@ export interface BootOptions {
   readonly clock?: Clock;
   /** Called after migrations, before listening (the demo seed). */
   readonly afterMigrate?: (app: AppContext) => Promise<void>;
+  /** The routes to serve (default: the manifest); the benchmarks add a bare route beside it. */
+  readonly routes?: readonly AnyRoute[];
 }
 
 /** Opens the configured database, or starts the private MariaDB under DATA_DIR/mysql. */
@@ -60,7 +63,7 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock: options.clock ?? systemClock };
     await options.afterMigrate?.(app);
 
-    const express = createHttpApp(app);
+    const express = createHttpApp(app, options.routes);
     closers.unshift(async () => (express.locals.sessionStore as { close(): void }).close());
     const http = createServer(express);
     await new Promise<void>((resolve, reject) => {

@@ -1,25 +1,18 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import autocannon from 'autocannon';
-import express from 'express';
 import mysql from 'mysql2/promise';
 import { manifest } from '@server/routes';
-import type { RouteDef } from '@server/http/manifest';
+import { route, type AnyRoute, type RouteDef } from '@server/http/manifest';
+import type { ServerAccess } from '@server/http/types';
 import { resolveServerAccess } from '@server/services/server-access';
 import { HttpClient } from '../factories/http';
 import { startTestPanel } from '../factories/panel';
 import { makeApiKey, makeServer, makeSubuser, makeUser, TEST_PASSWORD } from '../factories/records';
+import { load } from './load';
 import { median, row, type BenchRow } from './report';
 
 const PATH = '/api/client/servers/:server';
 const RUNS = 5;
-const SECONDS = 3;
-
-async function rps(url: string, headers: Record<string, string>): Promise<number> {
-  const result = await autocannon({ url, headers, connections: 10, duration: SECONDS });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
-}
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CONNECTIONS = 10;
 
 /** Statements the database server has executed so far (every client; the bench database server is private). */
 async function questions(conn: mysql.Connection): Promise<number> {
@@ -28,13 +21,25 @@ async function questions(conn: mysql.Connection): Promise<number> {
 }
 
 /**
+ * The handler of `GET /api/client/servers/{server}` mounted bare beside the manifest, in the same Express app (helmet,
+ * cookies, session middleware, JSON, the manifest router), as a public route: no authentication, no access check,
+ * the server access resolved once up front.
+ */
+function bareRoute(def: RouteDef<unknown, unknown>, access: () => ServerAccess): AnyRoute {
+  return route({
+    method: 'GET', path: '/api/bench/bare/:server', need: 'public',
+    handler: ({ app, req, res, body, query, params }) => def.handler({ app, req, res, body, query, params, actor: null as never, access: access() }),
+  });
+}
+
+/**
  * A permission-guarded `GET /api/client/servers/{server}` through a real session and through an API key, against the
- * same handler mounted bare (no authentication, no access check) in the same process. Autocannon, warm-up, median of 5.
+ * same handler mounted bare in the same process. Autocannon in a child process, warm-up, median of 5.
  */
 export async function benchGuarded(): Promise<BenchRow[]> {
-  const panel = await startTestPanel();
-  const bare = express();
-  const bareHttp = createServer(bare);
+  const def = manifest.find((r) => r.method === 'GET' && r.path === PATH) as RouteDef<unknown, unknown>;
+  let access: ServerAccess | null = null;
+  const panel = await startTestPanel({ routes: [...manifest, bareRoute(def, () => access as ServerAccess)] });
   const probe = await mysql.createConnection({ uri: panel.database.url });
   try {
     const db = panel.app.db;
@@ -46,39 +51,36 @@ export async function benchGuarded(): Promise<BenchRow[]> {
     await session.login(member.email, TEST_PASSWORD);
     const cookie = ['cohost_session', 'XSRF-TOKEN'].map((n) => `${n}=${session.cookie(n)}`).join('; ');
     const token = await makeApiKey(db, member);
+    access = await resolveServerAccess(db, member, server.uuid);
 
-    const def = manifest.find((r) => r.method === 'GET' && r.path === PATH) as RouteDef<unknown, unknown>;
-    const access = await resolveServerAccess(db, member, server.uuid);
-    bare.get('/bare/servers/:server', (req, res, next) => {
-      def.handler({ app: panel.app, req, res, actor: null as never, access, body: undefined, query: {}, params: req.params as Record<string, string> })
-        .then((body) => res.json(body), next);
-    });
-    await new Promise<void>((r) => bareHttp.listen(0, '127.0.0.1', r));
-    const bareUrl = `http://127.0.0.1:${(bareHttp.address() as AddressInfo).port}/bare/servers/${server.uuid}`;
     const guardedUrl = `${panel.url}/api/client/servers/${server.uuid}`;
-    const variants = {
-      bare: () => rps(bareUrl, {}),
-      session: () => rps(guardedUrl, { cookie }),
-      'api key': () => rps(guardedUrl, { authorization: `Bearer ${token}` }),
+    const variants: Record<string, { url: string; headers: Record<string, string> }> = {
+      bare: { url: `${panel.url}/api/bench/bare/${server.uuid}`, headers: {} },
+      session: { url: guardedUrl, headers: { cookie } },
+      'api key': { url: guardedUrl, headers: { authorization: `Bearer ${token}` } },
     };
+    const run = (v: { url: string; headers: Record<string, string> }) => load({ ...v, connections: CONNECTIONS, duration: SECONDS });
 
-    for (const run of Object.values(variants)) await run(); // warm-up
+    for (const v of Object.values(variants)) await run(v); // warm-up
     const results: Record<string, number[]> = { bare: [], session: [], 'api key': [] };
     for (let i = 0; i < RUNS; i++) {
-      for (const [name, run] of Object.entries(variants)) results[name]?.push(await run());
+      for (const [name, v] of Object.entries(variants)) results[name]?.push((await run(v)).rps);
     }
 
-    // Round trips: statements executed per guarded request, counted by the database server itself.
+    // Round trips: statements executed per request, counted by the database server itself.
     const roundTrips: Record<string, number> = {};
-    for (const [name, headers] of [['session', { cookie }], ['api key', { authorization: `Bearer ${token}` }]] as const) {
+    for (const [name, v] of Object.entries(variants)) {
       const n = 500;
       const before = await questions(probe);
-      await autocannon({ url: guardedUrl, headers, connections: 5, amount: n });
+      await load({ ...v, connections: 5, amount: n });
       roundTrips[name] = ((await questions(probe)) - before - 1) / n;
     }
 
     const bareRps = median(results.bare ?? []);
-    const rows: BenchRow[] = [row('guarded request', 'bare handler', bareRps, 'req/s')];
+    const rows: BenchRow[] = [
+      row('guarded request', 'bare handler', bareRps, 'req/s', '', null, `same app, no auth; ${CONNECTIONS} connections, median of ${RUNS}×${SECONDS} s`),
+      row('guarded request', 'bare: DB round trips/request', roundTrips.bare ?? NaN, ''),
+    ];
     for (const name of ['session', 'api key'] as const) {
       const ratio = median(results[name] ?? []) / bareRps;
       rows.push(row('guarded request', `${name} vs bare`, ratio, '×', '≥ 0.5×', ratio >= 0.5, `${median(results[name] ?? []).toFixed(0)} req/s`));
@@ -88,7 +90,6 @@ export async function benchGuarded(): Promise<BenchRow[]> {
     return rows;
   } finally {
     await probe.end();
-    bareHttp.close();
     await panel.close();
   }
 }
