@@ -1,4 +1,6 @@
-import type { StatsPayload } from '@contracts/socket';
+import type { Namespace } from 'socket.io';
+import type { Permission } from '@contracts/permissions';
+import type { OutboundEvent, OutboundEvents, StatsPayload } from '@contracts/socket';
 import type { Daemon, DaemonEvent, DaemonServer, ServerStats } from '../daemon';
 import { WindowCounter, type GatewayLimits } from './limits';
 import type { Session } from './session';
@@ -41,13 +43,13 @@ export class ServerChannel {
       case 'console': return this.queue(event.lines);
       case 'status':
         this.flush();
-        return this.deliver((s) => s.emit('status', event.state));
-      case 'stats': return this.deliver((s) => s.emit('stats', statsPayload(event.stats)));
+        return this.deliver('status', event.state);
+      case 'stats': return this.deliver('stats', statsPayload(event.stats));
       case 'daemon message':
         this.flush();
-        return this.deliver((s) => s.emit('daemon message', event.line));
+        return this.deliver('daemon message', event.line);
       case 'backup completed':
-        return this.deliver((s) => { if (s.permissions.has('backup.read')) s.emit('backup completed', event.data); });
+        return this.deliver('backup completed', event.data, 'backup.read');
     }
   }
 
@@ -58,7 +60,7 @@ export class ServerChannel {
       if (!this.throttling) {
         this.throttling = true;
         this.flush();
-        this.deliver((s) => s.emit('daemon message', THROTTLE_NOTICE));
+        this.deliver('daemon message', THROTTLE_NOTICE);
       }
     } else if (this.throttling && !this.throttle.exceeded()) {
       this.throttling = false;
@@ -75,10 +77,22 @@ export class ServerChannel {
     if (!this.pending.length) return;
     const frame = this.pending;
     this.pending = [];
-    this.deliver((s) => s.emit('console output', frame));
+    this.deliver('console output', frame);
   }
 
-  private deliver(send: (s: Session) => void): void {
-    for (const s of this.sessions) if (s.permissions.has('websocket.connect')) send(s);
+  /**
+   * Sends to every session that may read it now (websocket.connect, and `need` when given), judged at this moment.
+   * One socket.io broadcast to those sockets' own rooms, local to this instance: the packet is encoded once, not once
+   * per socket (with 1,000 sockets per-socket encoding stalled the event loop for seconds; docs/performance.md).
+   */
+  private deliver<E extends OutboundEvent>(event: E, payload: OutboundEvents[E], need?: Permission): void {
+    const ids: string[] = [];
+    let nsp: Namespace | null = null;
+    for (const s of this.sessions) {
+      if (!s.permissions.has('websocket.connect') || (need && !s.permissions.has(need))) continue;
+      ids.push(s.socket.id);
+      nsp ??= s.socket.nsp;
+    }
+    if (nsp && ids.length) nsp.local.to(ids).emit(event, payload);
   }
 }
