@@ -4,6 +4,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Server as IoServer } from 'socket.io';
 import { BRIDGE_NAMESPACE } from '@contracts/socket';
@@ -30,13 +32,15 @@ const STEADY = [
   // Never more than 100 ms of lines at once: a generator held up by a full pipe does not burst to catch up.
   `  const due = Math.min(${RATE / 10}, Math.floor((Date.now() - t0) * ${RATE / 1000}) - sent); let out = '';`,
   "  for (let i = 0; i < due; i++) out += 'line ' + (n++) + '\\n';",
-  '  sent += due; if (due < ' + RATE / 10 + ') {} else { t0 = Date.now(); sent = 0; } if (out) process.stdout.write(out);',
+  `  sent += due; if (due === ${RATE / 10}) { t0 = Date.now(); sent = 0; } if (out) process.stdout.write(out);`,
   '}, 5);',
 ].join('\n');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const debug = (msg: string) => { if (process.env.BENCH_DEBUG) process.stderr.write(`console: ${msg}\n`); };
-const gc = () => (globalThis as { gc?: () => void }).gc?.();
+v8.setFlagsFromString('--expose-gc');
+/** A full collection before reading RSS (the flag above makes `gc` available to a new context). */
+const gc = runInNewContext('gc') as () => void;
 
 /** The clients' process: opens the sockets, then answers `reset` / `report` / `close` one line at a time. */
 class Clients {
@@ -176,7 +180,7 @@ export async function benchConsole(): Promise<BenchRow[]> {
     return rows;
   } finally {
     unsubscribe();
-    plain.close();
+    await plain.close();
     await panel.close();
   }
 }

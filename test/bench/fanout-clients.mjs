@@ -3,6 +3,7 @@
 // them fit in one process), authenticates each (when a token is given), prints `ready`, then answers stdin:
 // `reset` (zero the counters), `report` (print {lines, frames} since the reset), `close`.
 import readline from 'node:readline';
+import { Buffer } from 'node:buffer';
 import WebSocket from 'ws';
 
 const { url, namespace, token, count } = JSON.parse(process.argv[2] ?? '{}');
