@@ -15,7 +15,9 @@ export class ApiError extends Error {
     const out: Record<string, string> = {};
     for (const e of this.errors) {
       const field = e.meta?.source_field;
-      if (field && !out[field]) out[field] = e.detail;
+      if (!field) continue;
+      // `permissions.3` also counts for the `permissions` input.
+      for (const key of [field, field.split('.')[0] ?? field]) if (!out[key]) out[key] = e.detail;
     }
     return out;
   }
