@@ -19,11 +19,11 @@ export function launchBrowser(): Promise<Browser> {
 export async function signedInPage(browser: Browser, baseURL: string, login: string, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL, viewport });
   const page = await context.newPage();
-  await page.goto('/auth/login');
+  await page.goto('/login');
   await page.getByLabel('Username or Email').fill(login);
   await page.getByLabel('Password').fill(TEST_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/auth/login'));
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
   return { context, page };
 }
 

@@ -2,7 +2,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useSessionStore } from '@web/stores/useSessionStore';
 
 const routes: RouteRecordRaw[] = [
-  { path: '/auth/login', name: 'login', component: () => import('@web/pages/LoginPage.vue'), meta: { public: true } },
+  { path: '/login', name: 'login', component: () => import('@web/pages/LoginPage.vue'), meta: { public: true } },
   { path: '/invite/:token', name: 'invite', component: () => import('@web/pages/InvitePage.vue'), meta: { public: true } },
   { path: '/', name: 'servers', component: () => import('@web/pages/ServerListPage.vue') },
   { path: '/account', name: 'account', component: () => import('@web/pages/AccountPage.vue') },
