@@ -7,7 +7,7 @@ export const accountApi = {
   updateEmail: (email: string, password: string) => api.put<void>(`${base}/email`, { email, password }),
   updatePassword: (current: string, password: string, confirmation: string) =>
     api.put<void>(`${base}/password`, { current_password: current, password, password_confirmation: confirmation }),
-  twoFactorSetup: async () => (await api.get<{ data: { image_url_data: string; secret: string } }>(`${base}/two-factor`)).data,
+  twoFactorSetup: async () => (await api.get<{ data: { image_url_data: string; secret: string; otpauth_url?: string } }>(`${base}/two-factor`)).data,
   enableTwoFactor: async (code: string, password: string) =>
     (await api.post<Item<{ tokens: string[] }>>(`${base}/two-factor`, { code, password })).attributes.tokens,
   disableTwoFactor: (password: string) => api.del<void>(`${base}/two-factor`, { password }),
