@@ -4,6 +4,7 @@ import { insertActivity } from '@db/repositories/activity';
 import type { UserRow } from '@db/schema/users';
 import type { AppContext } from '../context';
 import { SUSPENDED_MESSAGE } from '../auth/authenticate';
+import { issueCsrfToken } from '../auth/csrf';
 import { verifyPassword } from '../auth/passwords';
 import { httpError } from '../http/errors';
 
@@ -30,6 +31,7 @@ export function establishSession(req: Request, user: UserRow): Promise<void> {
     req.session.regenerate((err) => {
       if (err) return reject(err);
       req.session.auth = { userId: user.id, epoch: user.sessionEpoch };
+      if (req.res) issueCsrfToken(req, req.res);
       req.session.save((e) => (e ? reject(e) : resolve()));
     });
   });
