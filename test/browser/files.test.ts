@@ -49,8 +49,9 @@ describe('the file manager', () => {
     await page.goto(`/server/${server.identifier}/files`);
     await fileRow(page, 'server.properties').waitFor();
     await page.getByRole('button', { name: 'New Folder' }).click();
-    await page.getByLabel('Name').fill('plugins');
-    await page.getByRole('button', { name: 'Create' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New Folder' });
+    await dialog.getByLabel('Name', { exact: true }).fill('plugins');
+    await dialog.getByRole('button', { name: 'Create' }).click();
     await fileRow(page, 'plugins').waitFor();
 
     await page.locator('#file-upload').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('uploaded from chromium\n') });

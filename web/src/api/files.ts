@@ -21,7 +21,8 @@ export const filesApi = {
   decompress: (server: string, root: string, file: string) => api.post<void>(`${base(server)}/decompress`, { root, file }),
   trash: async (server: string) => items(await api.get<List<Item<FileObject>>>(`${base(server)}/trash`)),
   emptyTrash: (server: string) => api.post<void>(`${base(server)}/trash/empty`),
-  uploadUrl: async (server: string) => (await api.get<Item<{ url: string }>>(`${base(server)}/upload`)).attributes.url,
+  uploadUrl: async (server: string, directory: string) =>
+    (await api.get<Item<{ url: string }>>(`${base(server)}/upload`, { directory })).attributes.url,
 };
 
 /** Uploads files to a signed URL with XMLHttpRequest, so progress can be shown (fetch has no upload progress). */
