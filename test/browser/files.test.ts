@@ -58,7 +58,7 @@ describe('the file manager', () => {
     await fileRow(page, 'notes.txt').waitFor();
     await screenshot(page, 'files');
 
-    await fileRow(page, 'server.properties').getByRole('button', { name: 'server.properties' }).click();
+    await fileRow(page, 'server.properties').getByRole('button', { name: 'server.properties', exact: true }).click();
     const editor = page.getByLabel('File contents');
     await expect.poll(() => editor.inputValue()).toContain('motd=Hello');
     await editor.fill('motd=Changed\n');
