@@ -24,6 +24,7 @@ export class ApiError extends Error {
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+export const UNAUTHENTICATED_EVENT = 'cohost:unauthenticated';
 
 export function readCookie(name: string): string | undefined {
   const hit = document.cookie.split('; ').find((c) => c.startsWith(`${name}=`));
@@ -70,6 +71,8 @@ async function send(method: string, path: string, options: RequestOptions = {}):
     body = JSON.stringify(options.body);
   } else if (options.raw !== undefined) headers['Content-Type'] = 'text/plain';
   const res = await fetch(withQuery(path, options.query), { method, headers, body, credentials: 'same-origin' });
+  // A session that ended elsewhere (password change, suspension, expiry): let the app send the user to sign in.
+  if (res.status === 401 && !path.startsWith('/auth/')) window.dispatchEvent(new CustomEvent(UNAUTHENTICATED_EVENT));
   if (!res.ok) throw await toError(res);
   return res;
 }
