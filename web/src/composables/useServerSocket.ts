@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { onBeforeUnmount, ref } from 'vue';
 import { api, messageOf } from '@web/api/http';
+import type { Item, Resources } from '@web/api/types';
 import { useServerStore } from '@web/stores/useServerStore';
 
 /** Wings' stats frame as the bridge sends it (DESIGN §7). */
@@ -98,7 +99,19 @@ export function useServerSocket(server: string, handlers: Handlers) {
     s.on('connect_error', (err: Error) => { error.value = err.message; });
   }
 
+  /** The first status and stats come over HTTP, so the page is filled before the socket is up. */
+  async function loadResources() {
+    try {
+      const { attributes } = await api.get<Item<Resources>>(`/api/client/servers/${encodeURIComponent(server)}/resources`);
+      if (state.value !== 'connected') status.value = attributes.current_state;
+      stats.value ??= { ...attributes.resources };
+    } catch {
+      // The socket brings the same data; a failure here is not worth a message.
+    }
+  }
+
   async function connect() {
+    void loadResources();
     try {
       const { token, socket: url } = await credentials();
       if (stopped) return;
