@@ -9,7 +9,7 @@ import type { Actor, ServerAccess } from './types';
 
 /**
  * Builds the Express router from the manifest: the manifest is the router. Each route gets, in order:
- * authentication, server access (when the path has `:server`), its permission, validation, then the handler.
+ * its limiters (rate limits), authentication, server access (when the path has `:server`), its permission, validation, then the handler.
  */
 export function buildRouter(app: AppContext, routes: readonly AnyRoute[]): Router {
   const router = express.Router();
@@ -19,7 +19,7 @@ export function buildRouter(app: AppContext, routes: readonly AnyRoute[]): Route
     if (seen.has(id)) throw new Error(`route declared twice: ${id}`);
     seen.add(id);
     const method = def.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    router[method](def.path, (req: Request, res: Response, next: NextFunction) => {
+    router[method](def.path, ...(def.limiters?.(app) ?? []), (req: Request, res: Response, next: NextFunction) => {
       handle(app, def, req, res).catch(next);
     });
   }

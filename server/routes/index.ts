@@ -1,4 +1,6 @@
 import type { AnyRoute } from '../http/manifest';
+import { accountRoutes } from './account';
+import { accountKeyRoutes } from './account-keys';
 import { authRoutes } from './auth';
 import { systemRoutes } from './system';
 
@@ -6,4 +8,6 @@ import { systemRoutes } from './system';
 export const manifest: readonly AnyRoute[] = [
   ...systemRoutes,
   ...authRoutes,
+  ...accountRoutes,
+  ...accountKeyRoutes,
 ] as readonly AnyRoute[];
