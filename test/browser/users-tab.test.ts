@@ -128,6 +128,17 @@ describe('the Users tab, seen by a subuser holding user.* and a few file keys', 
     await expect.poll(() => page.locator('[data-error-for="subuser-email"]').textContent()).toMatch(/\S/);
   });
 
+  it('fits a 375 px wide screen without sideways scrolling, Users tab and edit page alike', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await openUsers();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await row(target.email).getByRole('button', { name: /^Edit / }).click();
+    await toggle('file.read').waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('deletes through the "Remove {username}?" dialog and the row disappears', async () => {
     await openUsers();
     await row(target.email).getByRole('button', { name: /^Delete / }).click();
