@@ -130,7 +130,8 @@ describe('the Users tab, seen by a subuser holding user.* and a few file keys', 
 
   it('fits a 375 px wide screen without sideways scrolling, Users tab and edit page alike', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
-    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    // A string expression: the test tsconfig has no DOM types.
+    const overflow = async () => Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
     await openUsers();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await row(target.email).getByRole('button', { name: /^Edit / }).click();
