@@ -69,4 +69,19 @@ describe('the file manager', () => {
     expect(readFileSync(path.join(root, 'server.properties'), 'utf8')).toBe('motd=Changed\n');
     await context.close();
   });
+
+  it('deletes to the trash, shows it there, and empties the trash behind a confirmation', async () => {
+    const { page, context } = await signedInPage(browser, panel.url, owner.email);
+    await page.goto(`/server/${server.identifier}/files`);
+    await fileRow(page, 'notes.txt').getByRole('button', { name: 'Delete notes.txt' }).click();
+    await page.getByRole('dialog', { name: 'Delete notes.txt?' }).getByRole('button', { name: 'Delete notes.txt' }).click();
+    await fileRow(page, 'notes.txt').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Trash' }).click();
+    const trash = page.getByRole('region', { name: 'Trash' });
+    await trash.getByText('notes.txt').waitFor();
+    await trash.getByRole('button', { name: 'Empty Trash' }).click();
+    await page.getByRole('dialog', { name: 'Empty the trash?' }).getByRole('button', { name: 'Empty Trash' }).click();
+    await trash.getByText('The trash is empty.').waitFor();
+    await context.close();
+  });
 });
