@@ -41,6 +41,10 @@ export async function bumpSessionEpoch(db: Executor, id: number, now: Date): Pro
   await db.update(users).set({ sessionEpoch: sql`${users.sessionEpoch} + 1`, updatedAt: now }).where(eq(users.id, id));
 }
 
+export async function deleteUserRow(db: Executor, id: number): Promise<void> {
+  await db.delete(users).where(eq(users.id, id));
+}
+
 /** Reads the user row with a row lock (SELECT … FOR UPDATE): serialises per-user limits such as the API key count. */
 export async function lockUser(db: Executor, id: number): Promise<UserRow | null> {
   const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1).for('update');

@@ -37,7 +37,7 @@ export const authRoutes = [
     },
   }),
   route({
-    method: 'POST', path: '/auth/logout', need: 'auth',
+    method: 'POST', path: '/auth/logout', need: 'session',
     handler: async ({ req }) => {
       await endSession(req);
     },

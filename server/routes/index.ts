@@ -2,6 +2,10 @@ import type { AnyRoute } from '../http/manifest';
 import { accountRoutes } from './account';
 import { accountKeyRoutes } from './account-keys';
 import { authRoutes } from './auth';
+import { activityRoutes } from './activity';
+import { inviteRoutes } from './invites';
+import { settingsRoutes } from './settings';
+import { subuserRoutes } from './subusers';
 import { systemRoutes } from './system';
 
 /** Every HTTP route of Cohost, declared once. The router and the permission matrix are both built from this. */
@@ -10,4 +14,8 @@ export const manifest: readonly AnyRoute[] = [
   ...authRoutes,
   ...accountRoutes,
   ...accountKeyRoutes,
+  ...subuserRoutes,
+  ...activityRoutes,
+  ...inviteRoutes,
+  ...settingsRoutes,
 ] as readonly AnyRoute[];
