@@ -1,21 +1,9 @@
-import type { Daemon, DaemonServer, ServerState, ServerStats } from '@bridge/daemon';
+import type { Daemon } from '@bridge/daemon';
+import { LocalDaemon } from '@bridge/local/local-daemon';
 import type { Config } from './config';
 import type { Logger } from './logger';
 
-/**
- * Interim daemon until the LocalDaemon lands (issue: Wings bridge): reports every server offline and refuses power
- * and commands with a clear message. The bridge issue replaces this factory's body with `new LocalDaemon(...)`.
- */
-export function createLocalDaemon(_config: Config, _logger: Logger): Daemon {
-  const unavailable = () => Promise.reject(new Error('The local daemon is not available in this build.'));
-  return {
-    power: unavailable,
-    command: unavailable,
-    logs: async () => [],
-    subscribe: () => () => undefined,
-    stats: async (_s: DaemonServer): Promise<ServerStats> => ({ state: 'offline', cpuAbsolute: 0, memoryBytes: 0, diskBytes: 0, uptimeMs: 0 }),
-    status: (): ServerState => 'offline',
-    files: () => { throw new Error('The local daemon is not available in this build.'); },
-    close: async () => undefined,
-  };
+/** The daemon for servers on this host: one child process per server under DATA_DIR/servers/<uuid>. */
+export function createLocalDaemon(config: Config, _logger: Logger): Daemon {
+  return new LocalDaemon({ dataDir: config.DATA_DIR });
 }

@@ -6,6 +6,7 @@ import { activityRoutes } from './activity';
 import { inviteRoutes } from './invites';
 import { settingsRoutes } from './settings';
 import { subuserRoutes } from './subusers';
+import { serverPowerRoutes } from './servers-power';
 import { systemRoutes } from './system';
 
 /** Every HTTP route of Cohost, declared once. The router and the permission matrix are both built from this. */
@@ -18,4 +19,5 @@ export const manifest: readonly AnyRoute[] = [
   ...activityRoutes,
   ...inviteRoutes,
   ...settingsRoutes,
+  ...serverPowerRoutes,
 ] as readonly AnyRoute[];
