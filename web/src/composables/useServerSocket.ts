@@ -1,10 +1,13 @@
+import type { PowerSignal } from '@contracts/socket';
 import { io, type Socket } from 'socket.io-client';
 import { onBeforeUnmount, ref } from 'vue';
 import { api, messageOf } from '@web/api/http';
 import type { Item, Resources } from '@web/api/types';
 import { useServerStore } from '@web/stores/useServerStore';
 
-/** Wings' stats frame as the bridge sends it (DESIGN §7). */
+export type { PowerSignal };
+
+/** Wings' stats frame as the bridge sends it (DESIGN §7, `StatsPayload`), or the resources of `GET /resources`. */
 export interface SocketStats {
   state?: string;
   memory_bytes: number;
@@ -14,7 +17,6 @@ export interface SocketStats {
   uptime: number;
   network?: { rx_bytes: number; tx_bytes: number };
 }
-export type PowerSignal = 'start' | 'stop' | 'restart' | 'kill';
 
 interface Handlers {
   /** Console lines, already split. */
