@@ -109,6 +109,8 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   [`DELETE ${S}/users/:user`]: async (s) => ({ params: { user: (await target(s)).uuid } }),
   [`POST ${S}/users/:user/resend`]: async (s) => ({ params: { user: (await target(s, 'invited')).uuid }, body: {} }),
   [`POST ${S}/settings/transfer-ownership`]: async (s) => ({ body: { email: (await s.user()).email } }),
+  // Stats of a live process (CPU and memory read from /proc), not the zeros of an offline server.
+  [`GET ${S}/resources`]: async (s) => { await startRunning(s.app, s.server); return {}; },
   [`POST ${S}/command`]: async (s) => {
     await startRunning(s.app, s.server);
     return { body: { command: 'say matrix' } };
