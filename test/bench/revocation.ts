@@ -5,7 +5,6 @@ import { bootCohost, type Cohost } from '@server/boot';
 import type { ServerRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
 import { startRedis } from '../bridge/redis-server';
-import { setSubuserPermissions } from '../bridge/revoke';
 import { connectAs, type SocketProbe } from '../bridge/socket-probe';
 import { createTestDatabase } from '../factories/database';
 import { HttpClient } from '../factories/http';
@@ -13,6 +12,17 @@ import { makeServer, makeSubuser, makeUser, TEST_PASSWORD } from '../factories/r
 import { median, percentile, row, type BenchRow } from './report';
 
 const CHANGES = 200;
+
+/**
+ * What the update service does after its checks, timed from the commit: write the row, then publish (DESIGN §7.6's
+ * target is commit → effect, so the HTTP round trip and the checks stay out of the figure; the tests in
+ * test/bridge prove the whole path through the routes).
+ */
+async function setSubuserPermissions(panel: Cohost, server: ServerRow, user: UserRow, permissions: string[]): Promise<void> {
+  const keys = [...new Set(['websocket.connect', ...permissions])];
+  await panel.app.pool.query('UPDATE subusers SET permissions = ? WHERE server_id = ? AND user_id = ?', [JSON.stringify(keys), server.id, user.id]);
+  await panel.app.bus.publish({ userUuid: user.uuid, serverUuid: server.uuid });
+}
 
 /** Milliseconds from the write of a permission change to the `permissions` event on the socket, CHANGES times. */
 async function latencies(writer: Cohost, probe: SocketProbe, server: ServerRow, user: UserRow): Promise<number[]> {

@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
 import { utils as sshUtils } from 'ssh2';
+import type { Permission } from '@contracts/permissions';
+import { POWER_ACTIONS, type PowerSignal } from '@contracts/socket';
 import type { AppContext } from '@server/context';
 import type { ServerRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
 import { newTotpEnrolment } from '@server/auth/totp';
 import { hashInviteToken } from '@server/services/subusers/invite-token';
 import { makeApiKey, makeSubuser } from '../factories/records';
+import { startRunning, stateOf } from './processes';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -36,6 +39,13 @@ export interface Prepared {
   readonly params?: Record<string, string>;
   readonly body?: unknown;
   readonly query?: Record<string, string>;
+  /**
+   * The key this request must need, stated independently of the route (required for `needFor` routes): the matrix
+   * fails when the route derives another key from the request.
+   */
+  readonly key?: Permission;
+  /** Whether the request took effect, read right after the response: true after a 2xx, false after a refusal. */
+  readonly applied?: () => boolean;
 }
 
 export type Fixture = (scene: Scene) => Promise<Prepared> | Prepared;
@@ -99,9 +109,37 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   [`DELETE ${S}/users/:user`]: async (s) => ({ params: { user: (await target(s)).uuid } }),
   [`POST ${S}/users/:user/resend`]: async (s) => ({ params: { user: (await target(s, 'invited')).uuid }, body: {} }),
   [`POST ${S}/settings/transfer-ownership`]: async (s) => ({ body: { email: (await s.user()).email } }),
+  // Stats of a live process (CPU and memory read from /proc), not the zeros of an offline server.
+  [`GET ${S}/resources`]: async (s) => { await startRunning(s.app, s.server); return {}; },
+  [`POST ${S}/command`]: async (s) => {
+    await startRunning(s.app, s.server);
+    return { body: { command: 'say matrix' } };
+  },
   'GET /api/invites/:token': async (s) => ({ params: { token: await invite(s) } }),
   'POST /api/invites/:token/accept': async (s) => ({
     params: { token: await invite(s) }, body: { username: `matrix_${unique()}`, password: 'matrix password' },
   }),
 };
 
+
+/** The key each power signal must need (Pterodactyl: kill is a stop). */
+const SIGNAL_KEY: Readonly<Record<PowerSignal, Permission>> = {
+  start: 'control.start', stop: 'control.stop', restart: 'control.restart', kill: 'control.stop',
+};
+
+/** A power signal sent for real: start from offline, the others to a server started and `running` first. */
+const power = (signal: PowerSignal): Fixture => async (s) => {
+  if (signal !== 'start') await startRunning(s.app, s.server);
+  // Each signal leaves its mark on the state machine before the route answers (start → starting; the others begin
+  // with stopping).
+  const applied = () => stateOf(s.app, s.server) !== (signal === 'start' ? 'offline' : 'running');
+  return { body: { signal }, key: SIGNAL_KEY[signal], applied };
+};
+
+/**
+ * Routes whose key depends on the request (`needFor`) are exercised once per variant, each stating the key it must
+ * need. Such a route without variants fails the matrix.
+ */
+export const VARIANTS: Readonly<Record<string, Readonly<Record<string, Fixture>>>> = {
+  [`POST ${S}/power`]: Object.fromEntries(POWER_ACTIONS.map((signal) => [`signal ${signal}`, power(signal)])),
+};
