@@ -1,4 +1,6 @@
 import type { Daemon, DaemonServer, ServerState, ServerStats } from '@bridge/daemon';
+import { localFilesystemFor } from '@bridge/files/local-filesystem';
+import type { FileLimits } from '@bridge/files/types';
 import type { Config } from './config';
 import type { Logger } from './logger';
 
@@ -15,7 +17,16 @@ export function createLocalDaemon(_config: Config, _logger: Logger): Daemon {
     subscribe: () => () => undefined,
     stats: async (_s: DaemonServer): Promise<ServerStats> => ({ state: 'offline', cpuAbsolute: 0, memoryBytes: 0, diskBytes: 0, uptimeMs: 0 }),
     status: (): ServerState => 'offline',
-    files: () => { throw new Error('The local daemon is not available in this build.'); },
+    files: (s: DaemonServer) => localFilesystemFor(_config.DATA_DIR, s.uuid, fileLimits(_config)),
     close: async () => undefined,
+  };
+}
+
+/** The configured file limits (DESIGN §10), for LocalFilesystem. */
+export function fileLimits(config: Config): FileLimits {
+  return {
+    maxReadBytes: config.FILE_MAX_READ_BYTES,
+    maxUploadBytes: config.FILE_MAX_UPLOAD_BYTES,
+    maxExtractBytes: config.ARCHIVE_MAX_EXTRACT_BYTES,
   };
 }
