@@ -1,4 +1,4 @@
-import { constants, createWriteStream } from 'node:fs';
+import { constants } from 'node:fs';
 import { lstat, open, readdir, readlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -30,7 +30,7 @@ async function addToZip(zip: Archiver, hostPath: string, name: string): Promise<
  */
 export async function createArchive(cwd: string, names: readonly string[], format: ArchiveFormat, outHostPath: string): Promise<void> {
   const handle = await open(outHostPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-  const out = createWriteStream('', { fd: handle.fd });
+  const out = handle.createWriteStream();
   try {
     if (format === 'tar.gz') {
       const pack = tarCreate({ gzip: true, cwd, portable: true, follow: false }, [...names]);

@@ -1,4 +1,4 @@
-import { constants, createReadStream } from 'node:fs';
+import { constants } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, open, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -101,7 +101,7 @@ export class LocalFilesystem implements ServerFilesystem {
 
   async openRead(file: string): Promise<{ stream: Readable; size: number; name: string }> {
     const { handle, size, name } = await this.openFile(file);
-    return { stream: createReadStream('', { fd: handle.fd, autoClose: true }), size, name };
+    return { stream: handle.createReadStream(), size, name };
   }
 
   async write(file: string, data: Readable | Buffer): Promise<FileEntry> {

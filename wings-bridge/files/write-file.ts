@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { constants, createWriteStream } from 'node:fs';
-import { lstat, open, rename, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, lstat, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -36,14 +36,14 @@ export async function writeAtomically(hostPath: string, data: Readable | Buffer,
   const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
   try {
     const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
-    await pipeline(source, byteLimit(maxBytes, 'The file'), createWriteStream('', { fd: handle.fd, autoClose: false }));
-    await handle.chmod(mode);
+    // The write stream owns the handle and closes it when done or destroyed.
+    await pipeline(source, byteLimit(maxBytes, 'The file'), handle.createWriteStream());
+    await chmod(temp, mode);
   } catch (err) {
     await handle.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
     throw err;
   }
-  await handle.close();
   try {
     await rename(temp, hostPath);
   } catch (err) {
