@@ -178,42 +178,34 @@ export function describe(key: Permission): PermissionInfo {
 
 /**
  * The only matcher. `held` may contain exact keys, `*` (every key, including keys added later) and `category.*`.
- * Pass a compiled set (see `compile`) on hot paths: a lookup is then two Set probes at most.
+ * Pass a compiled set (see `compile`) on hot paths: a check is then one Set probe.
  */
 export function hasPermission(held: Iterable<string> | CompiledPermissions, key: Permission): boolean {
-  const set = held instanceof CompiledPermissions ? held : compile(held);
-  return set.has(key);
+  return (held instanceof CompiledPermissions ? held : compile(held)).has(key);
 }
 
+/**
+ * A grant list resolved against the catalogue once: wildcards are expanded to the concrete keys they cover, so a
+ * check never parses strings. `*` covers every key this build knows (keys added later arrive with their build).
+ */
 export class CompiledPermissions {
   readonly all: boolean;
-  private readonly exact: ReadonlySet<string>;
-  private readonly categories: ReadonlySet<string>;
+  private readonly allowed: ReadonlySet<string>;
 
   constructor(held: Iterable<string>) {
-    const exact = new Set<string>();
-    const categories = new Set<string>();
-    let all = false;
-    for (const grant of held) {
-      if (grant === '*') all = true;
-      else if (grant.endsWith('.*')) categories.add(grant.slice(0, -2));
-      else exact.add(grant);
-    }
-    this.all = all;
-    this.exact = exact;
-    this.categories = categories;
+    const grants = new Set(held);
+    this.all = grants.has('*');
+    this.allowed = new Set(PERMISSION_KEYS.filter((k) =>
+      this.all || grants.has(k) || grants.has(`${k.slice(0, k.indexOf('.'))}.*`)));
   }
 
   has(key: Permission): boolean {
-    if (this.all || this.exact.has(key)) return true;
-    if (this.categories.size === 0) return false;
-    const dot = key.indexOf('.');
-    return this.categories.has(key.slice(0, dot));
+    return this.allowed.has(key);
   }
 
   /** The explicit keys this set covers, in catalogue order. */
   expand(): Permission[] {
-    return PERMISSION_KEYS.filter((k) => this.has(k));
+    return PERMISSION_KEYS.filter((k) => this.allowed.has(k));
   }
 }
 

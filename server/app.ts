@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { issueCsrfCookie } from './auth/csrf';
-import { sessionMiddleware } from './auth/session';
+import { refreshCsrfCookie } from './auth/csrf';
+import { createSessionStore, sessionMiddleware } from './auth/session';
 import type { AppContext } from './context';
 import { apiNotFound, errorHandler } from './http/errors';
 import type { AnyRoute } from './http/manifest';
@@ -31,10 +31,12 @@ export function createHttpApp(app: AppContext, routes: readonly AnyRoute[] = man
     },
   }));
   http.use(cookieParser());
-  const session = sessionMiddleware(app);
+  const store = createSessionStore(app);
+  http.locals.sessionStore = store;
+  const session = sessionMiddleware(app, store);
   const json = express.json({ limit: '1mb' });
   for (const prefix of ['/api', '/auth']) {
-    http.use(prefix, session, issueCsrfCookie, (req, res, next) => {
+    http.use(prefix, session, refreshCsrfCookie, (req, res, next) => {
       if (req.is('application/json') || !req.headers['content-type']) return json(req, res, next);
       next();
     });
@@ -45,7 +47,7 @@ export function createHttpApp(app: AppContext, routes: readonly AnyRoute[] = man
   if (existsSync(WEB_DIST)) {
     http.use(express.static(WEB_DIST, { index: false, maxAge: '1h' }));
     // The SPA owns every other GET path (client-side routes such as /server/abcd1234/users).
-    http.get(/^\/(?!api\/|auth\/|socket\.io\/).*/, session, issueCsrfCookie, (_req, res) => {
+    http.get(/^\/(?!api\/|auth\/|socket\.io\/).*/, session, refreshCsrfCookie, (_req, res) => {
       res.sendFile(path.join(WEB_DIST, 'index.html'));
     });
   }

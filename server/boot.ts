@@ -59,7 +59,9 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock: options.clock ?? systemClock };
     await options.afterMigrate?.(app);
 
-    const http = createServer(createHttpApp(app));
+    const express = createHttpApp(app);
+    closers.unshift(async () => (express.locals.sessionStore as { close(): void }).close());
+    const http = createServer(express);
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(config.PORT, config.HOST, () => resolve());

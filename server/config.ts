@@ -22,6 +22,9 @@ export const configSchema = z.object({
   /** Run the socket.io gateway inside the panel process (default) or leave it to a stand-alone bridge. */
   BRIDGE_EMBEDDED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   INVITE_TTL_HOURS: positive(72),
+  /** Sign-in and 2FA checkpoint: failed attempts allowed per window, counted per IP and per account identifier. */
+  LOGIN_RATE_LIMIT: positive(5),
+  LOGIN_RATE_WINDOW_SECONDS: positive(60),
   WS_MAX_SOCKETS_PER_SERVER: positive(30),
   WS_EVENTS_PER_WINDOW: positive(10),
   WS_EVENT_WINDOW_MS: positive(200),

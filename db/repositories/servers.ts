@@ -42,3 +42,13 @@ export async function listServersForUser(db: Executor, userId: number): Promise<
     .orderBy(servers.id);
   return rows.map((r) => ({ server: r.server, subuser: r.subuser }));
 }
+
+/** Locks the server row for the rest of the transaction (ownership changes). */
+export async function lockServer(db: Executor, serverId: number): Promise<ServerRow | null> {
+  const [row] = await db.select().from(servers).where(eq(servers.id, serverId)).limit(1).for('update');
+  return row ?? null;
+}
+
+export async function setServerOwner(db: Executor, serverId: number, ownerId: number, now: Date): Promise<void> {
+  await db.update(servers).set({ ownerId, updatedAt: now }).where(eq(servers.id, serverId));
+}

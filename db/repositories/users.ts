@@ -1,4 +1,4 @@
-import { eq, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { users, type UserRow } from '../schema/users';
 
@@ -39,4 +39,31 @@ export async function updateUser(db: Executor, id: number, patch: Partial<NewUse
 
 export async function bumpSessionEpoch(db: Executor, id: number, now: Date): Promise<void> {
   await db.update(users).set({ sessionEpoch: sql`${users.sessionEpoch} + 1`, updatedAt: now }).where(eq(users.id, id));
+}
+
+export async function deleteUserRow(db: Executor, id: number): Promise<void> {
+  await db.delete(users).where(eq(users.id, id));
+}
+
+/** Reads the user row with a row lock (SELECT … FOR UPDATE): serialises per-user limits such as the API key count. */
+export async function lockUser(db: Executor, id: number): Promise<UserRow | null> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1).for('update');
+  return row ?? null;
+}
+
+/** Whether another account already uses this email. */
+export async function emailTakenByOther(db: Executor, email: string, exceptId: number): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users)
+    .where(and(eq(users.email, email.toLowerCase()), ne(users.id, exceptId))).limit(1);
+  return row !== undefined;
+}
+
+/**
+ * Records a used TOTP time step, only when it is later than the last one: false means another request already used
+ * this step (or a later one), so the code must be refused even under concurrency.
+ */
+export async function advanceTotpStep(db: Executor, id: number, step: number): Promise<boolean> {
+  const [result] = await db.update(users).set({ totpLastStep: step })
+    .where(and(eq(users.id, id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))));
+  return result.affectedRows === 1;
 }

@@ -1,52 +1,79 @@
 import type { Request } from 'express';
 import ipaddr from 'ipaddr.js';
-import { findApiKeyWithUser, touchApiKey } from '@db/repositories/api-keys';
-import { findUserById } from '@db/repositories/users';
+import { findApiKeyPrincipal, findSessionPrincipal, type Principal } from '@db/repositories/principal';
+import { touchApiKey } from '@db/repositories/api-keys';
 import type { AppContext } from '../context';
 import { forbidden, unauthenticated } from '../http/errors';
 import type { Actor } from '../http/types';
 import { parseApiKey, sameHash, sha256 } from './api-key-token';
 import { checkCsrf } from './csrf';
+import { CachingSessionStore } from './session';
 
 export const SUSPENDED_MESSAGE = 'This account has been suspended.';
 const TOUCH_EVERY_MS = 60_000;
 
+export interface Authenticated {
+  readonly actor: Actor;
+  /** The user's membership of the server named in the path (`serverRef`), read in the same round trip. */
+  readonly principal: Principal;
+}
+
 /**
- * Resolves the actor of a request: a Bearer API key (no cookie, no CSRF) or the session cookie (CSRF on writes).
- * The user is read fresh on every request, so suspension and password changes act at once.
+ * Resolves the actor of a request — a Bearer API key (no cookie, no CSRF) or the session cookie (CSRF on writes) —
+ * together with the named server's membership, in one database round trip. The user row is read fresh every time, so
+ * suspension, a password change (session epoch) or a logout elsewhere (session row gone) act at the next request.
  */
-export async function authenticate(app: AppContext, req: Request, opts: { allowApiKey: boolean }): Promise<Actor> {
+export async function authenticate(
+  app: AppContext, req: Request, opts: { allowApiKey: boolean; serverRef?: string | null },
+): Promise<Authenticated> {
   const ip = req.ip ?? '';
   const userAgent = (req.get('user-agent') ?? '').slice(0, 500);
+  const serverRef = opts.serverRef ?? null;
   const header = req.get('authorization');
   if (header?.startsWith('Bearer ')) {
     if (!opts.allowApiKey) throw forbidden('This action requires a session; API keys cannot perform it.');
     const parsed = parseApiKey(header.slice(7).trim());
     if (!parsed) throw unauthenticated();
-    const found = await findApiKeyWithUser(app.db, parsed.identifier);
+    const found = await findApiKeyPrincipal(app.db, parsed.identifier, serverRef);
     if (!found || !sameHash(found.key.tokenHash, sha256(parsed.secret))) throw unauthenticated();
     const now = app.clock.now();
     if (found.key.expiresAt && found.key.expiresAt <= now) throw unauthenticated('This API key has expired.');
     if (found.user.suspended) throw unauthenticated(SUSPENDED_MESSAGE);
+    if (found.user.status !== 'active') throw unauthenticated();
     if (found.key.allowedIps.length > 0 && !ipAllowed(ip, found.key.allowedIps)) {
       throw forbidden('This IP address is not allowed to use this API key.');
     }
     if (!found.key.lastUsedAt || now.getTime() - found.key.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
       await touchApiKey(app.db, found.key.id, now);
     }
-    return { user: found.user, apiKey: found.key, ip, userAgent };
+    return { actor: { user: found.user, apiKey: found.key, ip, userAgent }, principal: found };
   }
 
-  const auth = req.session?.auth;
-  if (!auth) throw unauthenticated();
-  const user = await findUserById(app.db, auth.userId);
-  if (!user || user.sessionEpoch !== auth.epoch || user.status !== 'active') {
-    delete req.session.auth;
-    throw unauthenticated();
+  let principal = await sessionPrincipal(app, req, serverRef);
+  if (!principal) {
+    // The cached session may be stale (re-stamped or ended on another instance): read it once from the database.
+    if (req.sessionStore instanceof CachingSessionStore && req.session) {
+      req.sessionStore.forget(req.sessionID);
+      await new Promise<void>((resolve) => req.session.reload(() => resolve()));
+      principal = await sessionPrincipal(app, req, serverRef);
+    }
+    if (!principal) {
+      if (req.session?.auth) delete req.session.auth;
+      throw unauthenticated();
+    }
   }
-  if (user.suspended) throw unauthenticated(SUSPENDED_MESSAGE);
+  if (principal.user.suspended) throw unauthenticated(SUSPENDED_MESSAGE);
   checkCsrf(req);
-  return { user, apiKey: null, ip, userAgent };
+  return { actor: { user: principal.user, apiKey: null, ip, userAgent }, principal };
+}
+
+async function sessionPrincipal(app: AppContext, req: Request, serverRef: string | null): Promise<Principal | null> {
+  const auth = req.session?.auth;
+  if (!auth) return null;
+  const now = Math.floor(app.clock.now().getTime() / 1000);
+  const principal = await findSessionPrincipal(app.db, req.sessionID, auth.userId, serverRef, now);
+  if (!principal || principal.user.sessionEpoch !== auth.epoch || principal.user.status !== 'active') return null;
+  return principal;
 }
 
 export function ipAllowed(ip: string, allowed: readonly string[]): boolean {

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import session from 'express-session';
+import session, { type SessionData } from 'express-session';
 import MySQLStoreFactory from 'express-mysql-session';
 import type { AppContext } from '../context';
 
@@ -14,25 +14,94 @@ declare module 'express-session' {
 }
 
 export const SESSION_COOKIE = 'cohost_session';
+const MAX_AGE_MS = 7 * 24 * 3600_000;
+type Callback<T> = (err?: unknown, value?: T) => void;
+type Inner = InstanceType<ReturnType<typeof MySQLStoreFactory>>;
 
-/** express-session over MySQL. The table is created by our migrations; the store never touches on read. */
-export function sessionMiddleware(app: AppContext): RequestHandler {
-  const MySQLStore = MySQLStoreFactory(session as never);
-  const store = new MySQLStore({
-    createDatabaseTable: false,
-    disableTouch: true,
-    clearExpired: true,
-    checkExpirationInterval: 15 * 60_000,
-    expiration: 7 * 24 * 3600_000,
+/**
+ * express-mysql-session behind a write-through cache: a request reads its session from memory, so authentication
+ * costs one database round trip (the principal query, which also checks that the session row still exists — a
+ * logout on another instance therefore still ends the session here). Never touches on read.
+ */
+export class CachingSessionStore extends session.Store {
+  private readonly cache = new Map<string, string>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly inner: Inner, private readonly max = 20_000) {
+    super();
+    this.sweeper = setInterval(() => { void inner.clearExpiredSessions().catch(() => undefined); }, 15 * 60_000);
+    this.sweeper.unref();
+  }
+
+  override get(sid: string, cb: Callback<SessionData | null>): void {
+    const hit = this.cache.get(sid);
+    if (hit !== undefined) {
+      const data = JSON.parse(hit) as SessionData;
+      const expires = data.cookie?.expires ? new Date(data.cookie.expires).getTime() : Infinity;
+      if (expires > Date.now()) { cb(null, data); return; }
+      this.cache.delete(sid);
+    }
+    this.inner.get(sid).then((data) => {
+      if (data) this.remember(sid, data as SessionData);
+      cb(null, (data as SessionData | null) ?? null);
+    }, (err: unknown) => cb(err));
+  }
+
+  override set(sid: string, data: SessionData, cb?: Callback<void>): void {
+    this.inner.set(sid, data).then(() => { this.remember(sid, data); cb?.(); }, (err: unknown) => cb?.(err));
+  }
+
+  override destroy(sid: string, cb?: Callback<void>): void {
+    this.cache.delete(sid);
+    this.inner.destroy(sid).then(() => cb?.(), (err: unknown) => cb?.(err));
+  }
+
+  override touch(_sid: string, _data: SessionData, cb?: () => void): void {
+    cb?.();
+  }
+
+  /** Drops the cached copy, so the next read comes from the database. */
+  forget(sid: string): void {
+    this.cache.delete(sid);
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    this.cache.clear();
+  }
+
+  private remember(sid: string, data: SessionData): void {
+    this.cache.delete(sid);
+    this.cache.set(sid, JSON.stringify(data));
+    if (this.cache.size > this.max) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+  }
+}
+
+export function createSessionStore(app: AppContext): CachingSessionStore {
+  const MySQLStore = MySQLStoreFactory(session);
+  const inner = new MySQLStore({
+    createDatabaseTable: false, disableTouch: true, clearExpired: false, expiration: MAX_AGE_MS,
   }, app.pool as never);
+  return new CachingSessionStore(inner);
+}
+
+/** Sessions for browser requests; requests that carry an API key never load or create one. */
+export function sessionMiddleware(app: AppContext, store: CachingSessionStore): RequestHandler {
   const secure = app.config.APP_URL?.startsWith('https:') ?? false;
-  return session({
+  const withSession = session({
     name: SESSION_COOKIE,
     secret: app.secrets.sessionSecret,
-    store: store as unknown as session.Store,
+    store,
     resave: false,
     saveUninitialized: false,
     rolling: false,
-    cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: 7 * 24 * 3600_000 },
+    cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: MAX_AGE_MS },
   });
+  return (req, res, next) => {
+    if (req.get('authorization')?.startsWith('Bearer ')) return next();
+    withSession(req, res, next);
+  };
 }

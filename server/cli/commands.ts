@@ -1,7 +1,14 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { DatabaseHandle } from '@db/client';
-import { validationError } from '../http/errors';
 import { createNode } from '../services/create-node';
+import { findUserByEmail } from '@db/repositories/users';
+import { InProcessBus } from '@bridge/bus';
+import { systemClock } from '../context';
+import { fromZod, validationError } from '../http/errors';
+import { apiKeyInput } from '../services/account/api-key-input';
+import { createApiKey } from '../services/account/create-api-key';
+import { apiKeyItem } from '../services/account/transformers';
+import { setUserSuspended } from '../services/account/set-user-suspended';
 import { createServer } from '../services/create-server';
 import { createUser } from '../services/create-user';
 
@@ -15,6 +22,23 @@ function required(values: Values, name: string): string {
   const v = values[name];
   if (typeof v !== 'string' || v === '') throw validationError(name, `--${name} is required.`, 'required');
   return v;
+}
+
+/** Operators act from the host: the activity row records the CLI as the agent, with no IP. */
+const CLI_AGENT = 'cohost-cli';
+
+function suspension(suspended: boolean): CliCommand {
+  return {
+    options: { email: { type: 'string' } },
+    run: async ({ db }, v) => {
+      // The CLI has no live sockets of its own; the panel's sessions and keys stop at once because the epoch and the
+      // suspended flag are read on every request.
+      const bus = new InProcessBus();
+      const user = await setUserSuspended({ db, clock: systemClock, bus }, null, required(v, 'email'), suspended);
+      await bus.close();
+      return { uuid: user.uuid, email: user.email, suspended: user.suspended };
+    },
+  };
 }
 
 export const commands: Record<string, CliCommand> = {
@@ -49,4 +73,18 @@ export const commands: Record<string, CliCommand> = {
       return { uuid: node.uuid, name: node.name, url: node.url, token_id: node.tokenId, token };
     },
   },
+  'api-key:create': {
+    options: { user: { type: 'string' }, memo: { type: 'string' } },
+    run: async ({ db }, v) => {
+      const email = required(v, 'user');
+      const user = await findUserByEmail(db, email);
+      if (!user || user.status !== 'active') throw validationError('user', `No account exists with the email ${email}.`, 'exists');
+      const input = apiKeyInput.safeParse({ memo: typeof v.memo === 'string' ? v.memo : '', allowed_ips: [] });
+      if (!input.success) throw fromZod(input.error);
+      const { key, token } = await createApiKey({ db, clock: systemClock }, { user, apiKey: null, ip: '', userAgent: CLI_AGENT }, input.data);
+      return { ...apiKeyItem(key).attributes, user: user.email, token };
+    },
+  },
+  'user:suspend': suspension(true),
+  'user:unsuspend': suspension(false),
 };

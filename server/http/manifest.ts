@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Permission } from '@contracts/permissions';
 import type { AppContext } from '../context';
@@ -43,6 +43,11 @@ export interface RouteDef<B = unknown, Q = unknown> {
   readonly needFor?: (input: { body: B; query: Q }) => Permission;
   /** Leave the body unparsed (raw uploads): the handler reads the stream itself. */
   readonly rawBody?: boolean;
+  /**
+   * Middleware run before anything else on this route (rate limits), built once per app from its configuration so
+   * every panel instance keeps its own counters. They answer by calling `next(err)` with an HttpError.
+   */
+  readonly limiters?: (app: AppContext) => RequestHandler[];
   /** A valid request, for the permission matrix. `:params` other than `:server` are filled by the matrix fixtures. */
   readonly example?: { readonly body?: unknown; readonly query?: Record<string, string> };
   readonly handler: (ctx: RouteContext<B, Q>) => Promise<unknown>;

@@ -2,14 +2,14 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { isPermission, type Permission } from '@contracts/permissions';
 import { authenticate } from '../auth/authenticate';
 import type { AppContext } from '../context';
-import { resolveServerAccess } from '../services/server-access';
+import { judgeAccess, normaliseServerRef } from '../services/server-access';
 import { forbidden, fromZod } from './errors';
 import { Reply, type AnyRoute, type RouteContext, type RouteDef } from './manifest';
 import type { Actor, ServerAccess } from './types';
 
 /**
  * Builds the Express router from the manifest: the manifest is the router. Each route gets, in order:
- * authentication, server access (when the path has `:server`), its permission, validation, then the handler.
+ * its limiters (rate limits), authentication, server access (when the path has `:server`), its permission, validation, then the handler.
  */
 export function buildRouter(app: AppContext, routes: readonly AnyRoute[]): Router {
   const router = express.Router();
@@ -19,7 +19,7 @@ export function buildRouter(app: AppContext, routes: readonly AnyRoute[]): Route
     if (seen.has(id)) throw new Error(`route declared twice: ${id}`);
     seen.add(id);
     const method = def.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    router[method](def.path, (req: Request, res: Response, next: NextFunction) => {
+    router[method](def.path, ...(def.limiters?.(app) ?? []), (req: Request, res: Response, next: NextFunction) => {
       handle(app, def, req, res).catch(next);
     });
   }
@@ -31,14 +31,19 @@ function missingPermission(key: Permission): Error {
 }
 
 async function handle(app: AppContext, def: RouteDef<unknown, unknown>, req: Request, res: Response): Promise<void> {
+  const rawRef = req.params.server;
+  const serverRef = typeof rawRef === 'string' ? normaliseServerRef(rawRef) : null;
   let actor: Actor | null = null;
-  if (def.need !== 'public') actor = await authenticate(app, req, { allowApiKey: def.need !== 'session' });
-  else if (req.session?.auth) actor = await authenticate(app, req, { allowApiKey: false }).catch(() => null);
-
   let access: ServerAccess | null = null;
-  const serverRef = req.params.server;
-  if (actor && typeof serverRef === 'string') {
-    access = await resolveServerAccess(app.db, actor.user, serverRef);
+  if (def.need !== 'public') {
+    const { actor: who, principal } = await authenticate(app, req, { allowApiKey: def.need !== 'session', serverRef });
+    actor = who;
+    if (typeof rawRef === 'string') access = judgeAccess(who.user, principal.server, principal.subuser);
+  } else if (req.session?.auth) {
+    actor = (await authenticate(app, req, { allowApiKey: false }).catch(() => null))?.actor ?? null;
+  }
+
+  if (actor && access) {
     if (def.need === 'owner' && !access.isOwner) throw forbidden('Only the server owner can perform this action.');
     if (def.need === 'subuser' && !access.subuser) throw forbidden('Only a subuser of this server can perform this action.');
     if (isPermission(def.need) && !access.permissions.has(def.need)) throw missingPermission(def.need);

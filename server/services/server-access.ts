@@ -29,18 +29,28 @@ export function accessFrom(user: UserRow, server: ServerRow, subuser: SubuserRow
   };
 }
 
+/** A server reference as it may appear in a path (uuid or 8-character identifier), normalised; null if malformed. */
+export function normaliseServerRef(ref: string): string | null {
+  return /^[0-9a-f]{8}(-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$/i.test(ref) ? ref.toLowerCase() : null;
+}
+
 /**
- * The actor's access to a server by uuid or short id. Non-members get 404 (no existence leak); a suspended server
- * gives 409 to everyone but root admins.
+ * Judges a membership already read: non-members (and unknown servers) get 404, never 403 (no existence leak); a
+ * suspended server gives 409 to everyone but root admins.
  */
-export async function resolveServerAccess(db: Executor, user: UserRow, ref: string): Promise<ServerAccess> {
-  if (!/^[0-9a-f]{8}(-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$/i.test(ref)) throw notFound();
-  const found = await findServerWithMembership(db, ref.toLowerCase(), user.id);
-  if (!found) throw notFound();
-  const access = accessFrom(user, found.server, found.subuser);
-  if (!access) throw notFound();
-  if (found.server.suspended && !user.rootAdmin) {
+export function judgeAccess(user: UserRow, server: ServerRow | null, subuser: SubuserRow | null): ServerAccess {
+  const access = server ? accessFrom(user, server, subuser) : null;
+  if (!server || !access) throw notFound();
+  if (server.suspended && !user.rootAdmin) {
     throw httpError(409, ERROR_CODES.suspended, 'This server is currently suspended and the functionality requested is unavailable.');
   }
   return access;
+}
+
+/** The actor's access to a server by uuid or short id (for callers outside the request guard). */
+export async function resolveServerAccess(db: Executor, user: UserRow, ref: string): Promise<ServerAccess> {
+  const normalised = normaliseServerRef(ref);
+  if (!normalised) throw notFound();
+  const found = await findServerWithMembership(db, normalised, user.id);
+  return judgeAccess(user, found?.server ?? null, found?.subuser ?? null);
 }

@@ -1,0 +1,62 @@
+import { route } from '../http/manifest';
+import { createSubuser } from '../services/subusers/create-subuser';
+import { deleteSubuser } from '../services/subusers/delete-subuser';
+import { createSubuserBody, resendInviteBody, updateSubuserBody } from '../services/subusers/inputs';
+import { leaveServer } from '../services/subusers/leave-server';
+import { resendInvite } from '../services/subusers/resend-invite';
+import { subuserItem } from '../services/subusers/transform';
+import { updateSubuser } from '../services/subusers/update-subuser';
+import { getSubuser, listSubusers } from '../services/subusers/view-subusers';
+
+const base = '/api/client/servers/:server';
+
+/** Pterodactyl's subuser API (DESIGN §5); `:user` is the account's uuid. The rules live in the services. */
+export const subuserRoutes = [
+  route({
+    method: 'GET', path: `${base}/users`, need: 'user.read',
+    handler: async ({ app, access }) => {
+      const rows = await listSubusers(app, access);
+      return { object: 'list', data: rows.map((r) => subuserItem(r.subuser, r.user)) };
+    },
+  }),
+  route({
+    method: 'POST', path: `${base}/users`, need: 'user.create', body: createSubuserBody,
+    handler: async ({ app, actor, access, body }) => {
+      const created = await createSubuser(app, actor, access, body);
+      return subuserItem(created.subuser, created.user);
+    },
+  }),
+  route({
+    method: 'GET', path: `${base}/users/:user`, need: 'user.read',
+    handler: async ({ app, actor, access, params }) => {
+      const found = await getSubuser(app, actor, access, params.user ?? '');
+      return subuserItem(found.subuser, found.user);
+    },
+  }),
+  route({
+    method: 'POST', path: `${base}/users/:user`, need: 'user.update', body: updateSubuserBody,
+    handler: async ({ app, actor, access, params, body }) => {
+      const updated = await updateSubuser(app, actor, access, params.user ?? '', body.permissions);
+      return subuserItem(updated.subuser, updated.user);
+    },
+  }),
+  route({
+    method: 'DELETE', path: `${base}/users/:user`, need: 'user.delete',
+    handler: async ({ app, actor, access, params }) => {
+      await deleteSubuser(app, actor, access, params.user ?? '');
+    },
+  }),
+  route({
+    method: 'POST', path: `${base}/users/:user/resend`, need: 'user.create', body: resendInviteBody,
+    handler: async ({ app, actor, access, params, body }) => {
+      const resent = await resendInvite(app, actor, access, params.user ?? '', body.invite_ttl_hours);
+      return subuserItem(resent.subuser, resent.user);
+    },
+  }),
+  route({
+    method: 'POST', path: `${base}/leave`, need: 'subuser',
+    handler: async ({ app, actor, access }) => {
+      await leaveServer(app, actor, access);
+    },
+  }),
+];

@@ -1,0 +1,15 @@
+import { listApiKeys } from '@db/repositories/api-keys';
+import { listSshKeys } from '@db/repositories/ssh-keys';
+import type { ApiKeyRow, SshKeyRow } from '@db/schema/credentials';
+import type { AppContext } from '../../context';
+import type { Actor } from '../../http/types';
+
+/** The actor's own API keys (never their secrets). */
+export function listOwnApiKeys(app: AppContext, actor: Actor): Promise<ApiKeyRow[]> {
+  return listApiKeys(app.db, actor.user.id);
+}
+
+/** The actor's own SSH keys. */
+export function listOwnSshKeys(app: AppContext, actor: Actor): Promise<SshKeyRow[]> {
+  return listSshKeys(app.db, actor.user.id);
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** The request bodies of the subuser routes (parsed by the router before the services run). */
+const permissions = z.array(z.string().max(64)).max(200);
+const ttl = z.number().int().min(1).max(720);
+
+export const createSubuserBody = z.object({
+  email: z.string().trim().toLowerCase().max(191, 'may not be greater than 191 characters').pipe(z.email({ error: 'must be a valid email address' })),
+  permissions,
+  /** How long the invite link stays valid, in hours (1 h–30 d); defaults to INVITE_TTL_HOURS. */
+  invite_ttl_hours: ttl.optional(),
+});
+export type CreateSubuserBody = z.infer<typeof createSubuserBody>;
+
+/** `email` is refused rather than ignored: it can never change (remove and re-invite). */
+export const updateSubuserBody = z.object({
+  permissions,
+  email: z.never({ error: 'cannot be changed; remove the subuser and invite the new address' }).optional(),
+});
+export type UpdateSubuserBody = z.infer<typeof updateSubuserBody>;
+
+export const resendInviteBody = z.object({ invite_ttl_hours: ttl.optional() });
+
+export const acceptInviteBody = z.object({
+  username: z.string().trim().min(1).max(191).regex(/^[a-zA-Z0-9_.-]+$/, 'may contain only letters, digits, _ . and -'),
+  password: z.string().min(8, 'must be at least 8 characters').max(1024),
+});
+export type AcceptInviteBody = z.infer<typeof acceptInviteBody>;
+
+export const transferOwnershipBody = z.object({
+  email: z.string().trim().toLowerCase().max(191).pipe(z.email({ error: 'must be a valid email address' })),
+});
+
+export const inviteToken = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/);

@@ -1,0 +1,36 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchGuarded } from './guarded';
+import { benchPermission } from './permission';
+import { printTable, type BenchRow } from './report';
+
+/**
+ * `npm run bench [name…]`: runs the benchmarks side by side in one process run, prints one table and writes it as JSON
+ * to test/bench/results/latest.json. Figures are ratios against a baseline measured in the same run wherever the
+ * design asks for one; nothing here is asserted by the test suite.
+ */
+const BENCHES: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
+  permission: benchPermission,
+  guarded: benchGuarded,
+};
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const rows: BenchRow[] = [];
+  for (const [name, bench] of Object.entries(BENCHES)) {
+    if (only.length && !only.includes(name)) continue;
+    process.stderr.write(`running ${name}…\n`);
+    rows.push(...(await bench()));
+  }
+  const table = printTable(rows);
+  console.log(table);
+  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` };
+  const dir = path.join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), machine, rows }, null, 2) + '\n');
+  const missed = rows.filter((r) => r.ok === false);
+  if (missed.length) console.log(`\n${missed.length} target(s) missed.`);
+}
+
+main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });

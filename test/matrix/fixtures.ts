@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { generate } from 'otplib';
+import { utils as sshUtils } from 'ssh2';
+import type { AppContext } from '@server/context';
+import type { ServerRow } from '@db/schema/servers';
+import type { UserRow } from '@db/schema/users';
+import { newTotpEnrolment } from '@server/auth/totp';
+import { hashInviteToken } from '@server/services/subusers/invite-token';
+import { makeApiKey, makeSubuser } from '../factories/records';
+
+/**
+ * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
+ * a query that make the request succeed for a caller holding the route's key. A fixture is called afresh for EVERY
+ * case (each case also gets a fresh server and owner), so a mutating route never sees state left by another case.
+ *
+ * Add an entry here for every route whose `example` in the manifest cannot be used as is (extra path parameters,
+ * state that must exist first, bodies that must be unique). The matrix fails for a route it cannot exercise.
+ */
+export interface Scene {
+  readonly app: AppContext;
+  /** The server named by `:server` (fresh per case). */
+  readonly server: ServerRow;
+  readonly owner: UserRow;
+  /** The password every user made by `user()` signs in with. */
+  readonly password: string;
+  /** A fresh active account (signs in with `password`). */
+  user(overrides?: Partial<UserRow>): Promise<UserRow>;
+}
+
+export interface Prepared {
+  /**
+   * Routes without `:server` act on the caller's own account: the signed-in caller of the `user` cases (defaults to
+   * a fresh account). Ignored for anonymous cases and for server routes, whose callers come from their role.
+   */
+  readonly caller?: UserRow;
+  readonly params?: Record<string, string>;
+  readonly body?: unknown;
+  readonly query?: Record<string, string>;
+}
+
+export type Fixture = (scene: Scene) => Promise<Prepared> | Prepared;
+
+const unique = () => randomBytes(5).toString('hex');
+
+/** A subuser of the scene's server to act on. */
+async function target(scene: Scene, status: 'active' | 'invited' = 'active'): Promise<UserRow> {
+  const user = status === 'active' ? await scene.user() : await scene.user({ status: 'pending', username: null, password: null });
+  await makeSubuser(scene.app.db, scene.server, user, ['control.console'], status === 'invited'
+    ? { status: 'invited', inviteTokenHash: hashInviteToken(unique()), inviteExpiresAt: new Date(Date.now() + 3600_000) }
+    : {});
+  return user;
+}
+
+/** A live invite token for a fresh pending account on the scene's server. */
+async function invite(scene: Scene): Promise<string> {
+  const token = `${unique()}${unique()}${unique()}`;
+  const user = await scene.user({ status: 'pending', username: null, password: null });
+  await makeSubuser(scene.app.db, scene.server, user, [], {
+    status: 'invited', inviteTokenHash: hashInviteToken(token), inviteExpiresAt: new Date(Date.now() + 3600_000),
+  });
+  return token;
+}
+
+/** A caller halfway through 2FA enrolment, and a code that confirms it. */
+async function enrolling(scene: Scene): Promise<Prepared> {
+  const caller = await scene.user();
+  const enrolment = await newTotpEnrolment(scene.app.secrets.appKey, caller.email);
+  await scene.app.pool.query('UPDATE users SET totp_secret = ? WHERE id = ?', [enrolment.sealed, caller.id]);
+  const code = await generate({ secret: enrolment.secret });
+  return { caller: { ...caller, totpSecret: enrolment.sealed }, body: { code, password: scene.password } };
+}
+
+async function withTwoFactor(scene: Scene): Promise<Prepared> {
+  const enrolment = await newTotpEnrolment(scene.app.secrets.appKey, 'matrix');
+  const caller = await scene.user({ totpEnabled: true, totpSecret: enrolment.sealed });
+  return { caller, body: { password: scene.password } };
+}
+
+const S = '/api/client/servers/:server';
+
+export const FIXTURES: Readonly<Record<string, Fixture>> = {
+  'POST /auth/login': async (s) => ({ body: { user: (await s.user()).email, password: s.password } }),
+  'PUT /api/client/account/email': (s) => ({ body: { email: `matrix-${unique()}@example.com`, password: s.password } }),
+  'PUT /api/client/account/password': (s) => ({
+    body: { current_password: s.password, password: 'another long password', password_confirmation: 'another long password' },
+  }),
+  'POST /api/client/account/two-factor': enrolling,
+  'DELETE /api/client/account/two-factor': withTwoFactor,
+  'POST /api/client/account/two-factor/disable': withTwoFactor,
+  'DELETE /api/client/account/api-keys/:identifier': async (s) => {
+    const caller = await s.user();
+    const token = await makeApiKey(s.app.db, caller);
+    return { caller, params: { identifier: token.slice(5, 21) } };
+  },
+  'POST /api/client/account/ssh-keys': () => ({ body: { name: 'matrix', public_key: sshUtils.generateKeyPairSync('ed25519').public } }),
+  [`POST ${S}/users`]: () => ({ body: { email: `matrix-${unique()}@example.com`, permissions: [] } }),
+  [`GET ${S}/users/:user`]: async (s) => ({ params: { user: (await target(s)).uuid } }),
+  [`POST ${S}/users/:user`]: async (s) => ({ params: { user: (await target(s)).uuid }, body: { permissions: ['control.console'] } }),
+  [`DELETE ${S}/users/:user`]: async (s) => ({ params: { user: (await target(s)).uuid } }),
+  [`POST ${S}/users/:user/resend`]: async (s) => ({ params: { user: (await target(s, 'invited')).uuid }, body: {} }),
+  [`POST ${S}/settings/transfer-ownership`]: async (s) => ({ body: { email: (await s.user()).email } }),
+  'GET /api/invites/:token': async (s) => ({ params: { token: await invite(s) } }),
+  'POST /api/invites/:token/accept': async (s) => ({
+    params: { token: await invite(s) }, body: { username: `matrix_${unique()}`, password: 'matrix password' },
+  }),
+};
+
