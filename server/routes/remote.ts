@@ -14,6 +14,8 @@ export const remoteRoutes = [
       session_id: z.string().max(255).optional(),
       client_version: z.string().max(255).optional(),
     }),
+    // Without a node token every request is refused (403); the matrix only checks the route is reachable.
+    example: { body: { type: 'password', username: 'nobody.00000000', password: 'x', ip: '127.0.0.1' } },
     handler: async ({ app, req, body }) => authorizeRemoteSftp(app, req, body),
   }),
 ];

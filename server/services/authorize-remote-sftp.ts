@@ -10,7 +10,7 @@ import { findUserByUuid } from '@db/repositories/users';
 import { ERROR_CODES } from '@contracts/errors';
 import type { AppContext } from '../context';
 import { sameHash, sha256 } from '../auth/api-key-token';
-import { forbidden, httpError, unauthenticated } from '../http/errors';
+import { forbidden, httpError } from '../http/errors';
 import { logActivity } from './activity';
 import { databaseAccessLookup } from './sftp-access-lookup';
 import { databaseSftpAuthenticator } from './sftp-authenticator';
@@ -30,7 +30,7 @@ const BAD = 'Authorization credentials were not correct, please try again.';
 /** The node named by `Authorization: Bearer <token_id>.<secret>` (Pterodactyl's daemon authentication). */
 async function authenticateNode(app: AppContext, req: Request) {
   const m = /^Bearer ([A-Za-z0-9]{1,16})\.(\S+)$/.exec(req.get('authorization') ?? '');
-  if (!m) throw unauthenticated('A node token is required.');
+  if (!m) throw forbidden('A node token is required.');
   const node = await findNodeByTokenId(app.db, m[1] as string);
   if (!node || !sameHash(node.tokenHash, sha256(m[2] as string))) throw forbidden('The node token is not valid.');
   return node;

@@ -56,7 +56,7 @@ describe('POST /api/remote/sftp/auth', () => {
     expect(res.body).toEqual({ user: member.uuid, server: nodeServer.uuid, permissions: expect.arrayContaining(['file.sftp', 'file.read']) });
   });
 
-  it('gives 403 for a wrong password, a server on another node, a member without file.sftp, and a bad node token', async () => {
+  it('gives 403 for a wrong password, a server on another node, a member without file.sftp, and a bad or missing node token', async () => {
     const login = `${member.username}.${nodeServer.identifier}`;
     expect((await ask(token, { type: 'password', username: login, password: 'nope', ip: '10.0.0.1' })).status).toBe(403);
     expect((await ask(token, { type: 'password', username: `${member.username}.${localServer.identifier}`, password: TEST_PASSWORD, ip: '10.0.0.2' })).status).toBe(403);
@@ -64,7 +64,7 @@ describe('POST /api/remote/sftp/auth', () => {
     await makeSubuser(panel.app.db, nodeServer, noSftp, ['file.read']);
     expect((await ask(token, { type: 'password', username: `${noSftp.username}.${nodeServer.identifier}`, password: TEST_PASSWORD, ip: '10.0.0.3' })).status).toBe(403);
     expect((await ask(`${token.split('.')[0]}.wrong`, { type: 'password', username: login, password: TEST_PASSWORD })).status).toBe(403);
-    expect((await ask(null, { type: 'password', username: login, password: TEST_PASSWORD })).status).toBe(401);
+    expect((await ask(null, { type: 'password', username: login, password: TEST_PASSWORD })).status).toBe(403);
     const [rows] = await panel.app.pool.query("SELECT COUNT(*) AS n FROM activity_logs WHERE event = 'auth:sftp.fail'") as unknown as [Array<{ n: number }>];
     expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(2);
   });
