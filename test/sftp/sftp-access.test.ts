@@ -138,6 +138,20 @@ describe('ssh2 client', () => {
     expect(closed).toBe(true);
   });
 
+  it('ends the sessions of a suspended user on every server (serverUuid null), leaving other users connected', async () => {
+    const { user, login } = await subuser(['file.sftp', 'file.read']);
+    const { login: bystanderLogin } = await subuser(['file.sftp', 'file.read']);
+    const s = await ssh2Connect({ port: panel.sftpPort, login, password: TEST_PASSWORD });
+    const bystander = await ssh2Connect({ port: panel.sftpPort, login: bystanderLogin, password: TEST_PASSWORD });
+    await panel.app.pool.query('UPDATE users SET suspended = 1 WHERE id = ?', [user.id]);
+    await panel.app.bus.publish({ userUuid: user.uuid, serverUuid: null });
+    let closed = false;
+    await Promise.race([s.closed.then(() => { closed = true; }), new Promise((r) => setTimeout(r, 5000))]);
+    expect(closed).toBe(true);
+    expect(await op.readdir(bystander.sftp, '/')).toEqual(expect.arrayContaining(['keep.txt']));
+    bystander.end();
+  });
+
   it('logs in with a key through ssh2 and refuses further attempts after repeated failures', async () => {
     const { user, login } = await subuser(['file.sftp', 'file.read']);
     const key = await keyPair(`k2-${user.uuid.slice(0, 8)}`);
