@@ -1,8 +1,8 @@
 import type { Daemon, DaemonServer, ServerState, ServerStats } from '@bridge/daemon';
 import { localFilesystemFor } from '@bridge/files/local-filesystem';
-import type { FileLimits } from '@bridge/files/types';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import { fileLimits } from './services/files/file-limits';
 
 /**
  * Interim daemon until the LocalDaemon lands (issue: Wings bridge): reports every server offline and refuses power
@@ -19,14 +19,5 @@ export function createLocalDaemon(_config: Config, _logger: Logger): Daemon {
     status: (): ServerState => 'offline',
     files: (s: DaemonServer) => localFilesystemFor(_config.DATA_DIR, s.uuid, fileLimits(_config)),
     close: async () => undefined,
-  };
-}
-
-/** The configured file limits (DESIGN §10), for LocalFilesystem. */
-export function fileLimits(config: Config): FileLimits {
-  return {
-    maxReadBytes: config.FILE_MAX_READ_BYTES,
-    maxUploadBytes: config.FILE_MAX_UPLOAD_BYTES,
-    maxExtractBytes: config.ARCHIVE_MAX_EXTRACT_BYTES,
   };
 }

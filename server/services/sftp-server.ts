@@ -1,7 +1,7 @@
 import { localFilesystemFor } from '@bridge/files/local-filesystem';
 import { SftpServer } from '@bridge/sftp/server';
 import type { AppContext } from '../context';
-import { fileLimits } from '../daemon';
+import { fileLimits } from './files/file-limits';
 import { databaseAccessLookup } from './sftp-access-lookup';
 import { databaseSftpActivity } from './sftp-activity';
 import { databaseSftpAuthenticator } from './sftp-authenticator';

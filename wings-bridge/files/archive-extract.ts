@@ -123,7 +123,11 @@ export async function extractArchive(jail: Jail, hostFile: string, destRel: stri
     const allowed = new Set(plan.map((p) => p.name));
     await tarExtract({
       file: hostFile, cwd: destHost, strict: true, preservePaths: false, preserveOwner: false, noChmod: true,
-      filter: (p) => { try { return allowed.has(safeEntryName(p)); } catch { return false; } },
+      filter: (p, entry) => {
+        // Permission bits only: no setuid, setgid or sticky bits from an archive.
+        if ('mode' in entry && typeof entry.mode === 'number') (entry as { mode: number }).mode &= 0o777;
+        try { return allowed.has(safeEntryName(p)); } catch { return false; }
+      },
     });
     return;
   }
