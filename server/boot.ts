@@ -3,8 +3,10 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ensureDatabase, openDatabase, runMigrations, type DatabaseHandle } from '@db/client';
 import { startPrivateMariadb, type PrivateMariadb } from '@db/private-mariadb';
-import { InProcessBus } from '@bridge/bus';
+import { InProcessBus, type RevocationBus } from '@bridge/bus';
+import { RedisBus } from '@bridge/bus-redis';
 import { createHttpApp } from './app';
+import { mountBridge } from './bridge';
 import { loadConfig, type Config } from './config';
 import { systemClock, type AppContext, type Clock } from './context';
 import { createLocalDaemon } from './daemon';
@@ -52,7 +54,9 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
   closers.push(async () => { await handle.close(); await mariadb?.stop(); });
   try {
     await runMigrations(handle);
-    const bus = new InProcessBus();
+    const bus: RevocationBus = config.REDIS_URL
+      ? await RedisBus.connect(config.REDIS_URL, (err) => logger.warn({ err }, 'redis bus error'))
+      : new InProcessBus();
     const daemon = createLocalDaemon(config, logger);
     closers.unshift(() => bus.close(), () => daemon.close());
     const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: path.join(path.resolve(config.DATA_DIR), 'outbox'), logger });
@@ -67,6 +71,7 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
       http.listen(config.PORT, config.HOST, () => resolve());
     });
     closers.unshift(() => new Promise<void>((resolve) => { http.close(() => resolve()); http.closeAllConnections(); }));
+    if (config.BRIDGE_EMBEDDED) closers.unshift(await mountBridge(app, http));
     const port = (http.address() as AddressInfo).port;
     const sftp = await startSftp(app);
     closers.unshift(() => sftp.close());

@@ -21,6 +21,8 @@ export const configSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Run the socket.io gateway inside the panel process (default) or leave it to a stand-alone bridge. */
   BRIDGE_EMBEDDED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** The public socket URL of a stand-alone bridge (e.g. http://node:8081/bridge); unset → this panel's /bridge. */
+  BRIDGE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   INVITE_TTL_HOURS: positive(72),
   /** Sign-in and 2FA checkpoint: failed attempts allowed per window, counted per IP and per account identifier. */
   LOGIN_RATE_LIMIT: positive(5),

@@ -1,23 +1,15 @@
-import type { Daemon, DaemonServer, ServerState, ServerStats } from '@bridge/daemon';
+import type { Daemon } from '@bridge/daemon';
 import { localFilesystemFor } from '@bridge/files/local-filesystem';
+import { LocalDaemon } from '@bridge/local/local-daemon';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { fileLimits } from './services/files/file-limits';
 
 /**
- * Interim daemon until the LocalDaemon lands (issue: Wings bridge): reports every server offline and refuses power
- * and commands with a clear message. The bridge issue replaces this factory's body with `new LocalDaemon(...)`.
+ * The daemon for servers on this host: one child process per server under DATA_DIR/servers/<uuid>, whose files are
+ * served by a LocalFilesystem jailed to that same directory (trash in DATA_DIR/trash/<uuid>).
  */
-export function createLocalDaemon(_config: Config, _logger: Logger): Daemon {
-  const unavailable = () => Promise.reject(new Error('The local daemon is not available in this build.'));
-  return {
-    power: unavailable,
-    command: unavailable,
-    logs: async () => [],
-    subscribe: () => () => undefined,
-    stats: async (_s: DaemonServer): Promise<ServerStats> => ({ state: 'offline', cpuAbsolute: 0, memoryBytes: 0, diskBytes: 0, uptimeMs: 0 }),
-    status: (): ServerState => 'offline',
-    files: (s: DaemonServer) => localFilesystemFor(_config.DATA_DIR, s.uuid, fileLimits(_config)),
-    close: async () => undefined,
-  };
+export function createLocalDaemon(config: Config, _logger: Logger): Daemon {
+  const limits = fileLimits(config);
+  return new LocalDaemon({ dataDir: config.DATA_DIR, filesystemFor: (server) => localFilesystemFor(config.DATA_DIR, server.uuid, limits) });
 }

@@ -9,6 +9,11 @@ export interface LiveAccess {
   readonly isAdmin: boolean;
   /** Effective grants: `["*"]` for owner/admin, else stored keys plus `websocket.connect`. */
   readonly permissions: readonly string[];
+  /**
+   * The user's credential generation (bumped by a password change or suspension). A socket authenticated under an
+   * older value is closed at the next revocation, and a token minted under an older value is refused.
+   */
+  readonly credentialEpoch?: number;
 }
 
 export interface AccessLookup {

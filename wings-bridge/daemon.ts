@@ -42,3 +42,6 @@ export interface Daemon {
 }
 
 export type { ServerFilesystem } from './files/types';
+
+/** A refusal caused by the server's state (e.g. a command while offline): its message is safe to show anyone. */
+export class DaemonStateError extends Error {}

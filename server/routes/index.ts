@@ -8,6 +8,7 @@ import { inviteRoutes } from './invites';
 import { remoteRoutes } from './remote';
 import { settingsRoutes } from './settings';
 import { subuserRoutes } from './subusers';
+import { serverPowerRoutes } from './servers-power';
 import { systemRoutes } from './system';
 
 /** Every HTTP route of Cohost, declared once. The router and the permission matrix are both built from this. */
@@ -20,6 +21,7 @@ export const manifest: readonly AnyRoute[] = [
   ...activityRoutes,
   ...inviteRoutes,
   ...settingsRoutes,
+  ...serverPowerRoutes,
   ...fileRoutes,
   ...remoteRoutes,
 ] as readonly AnyRoute[];

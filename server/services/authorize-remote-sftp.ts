@@ -12,7 +12,7 @@ import type { AppContext } from '../context';
 import { sameHash, sha256 } from '../auth/api-key-token';
 import { forbidden, httpError } from '../http/errors';
 import { logActivity } from './activity';
-import { databaseAccessLookup } from './sftp-access-lookup';
+import { DatabaseAccessLookup } from '@bridge/access-db';
 import { databaseSftpAuthenticator } from './sftp-authenticator';
 
 export interface RemoteSftpRequest {
@@ -70,7 +70,7 @@ export async function authorizeRemoteSftp(app: AppContext, req: Request, body: R
     : account.publicKeys.some((k) => sameKey(k, body.password));
   if (!ok) throw await fail(body.type === 'password' ? 'bad password' : 'unknown key', user.id);
 
-  const access = await databaseAccessLookup(app.db).resolve(account.userUuid, account.serverUuid);
+  const access = await new DatabaseAccessLookup(app.db).resolve(account.userUuid, account.serverUuid);
   if (!access) throw await fail('no access to the server', user.id);
   if (!compile(access.permissions).has('file.sftp')) {
     await logActivity(app.db, app.clock, { event: 'server:sftp.denied', actor: { user, apiKey: null, ip, userAgent: '' }, serverId: server.id, properties: { files: ['connect'], node: node.uuid } });

@@ -1,4 +1,5 @@
-import { ALWAYS_GRANTED, compile } from '@contracts/permissions';
+import { effectiveGrants } from '@contracts/access';
+import { compile } from '@contracts/permissions';
 import { findServerWithMembership } from '@db/repositories/servers';
 import type { ServerRow, SubuserRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
@@ -7,14 +8,7 @@ import { ERROR_CODES } from '@contracts/errors';
 import { httpError, notFound } from '../http/errors';
 import type { ServerAccess } from '../http/types';
 
-/** Effective grants (DESIGN §4): owner/admin → `*`; active subuser → stored keys ∪ websocket.connect; else none. */
-export function effectiveGrants(user: Pick<UserRow, 'id' | 'rootAdmin'>, server: ServerRow, subuser: SubuserRow | null): string[] | null {
-  if (user.rootAdmin || server.ownerId === user.id) return ['*'];
-  if (subuser && subuser.status === 'active') {
-    return subuser.permissions.includes(ALWAYS_GRANTED) ? [...subuser.permissions] : [...subuser.permissions, ALWAYS_GRANTED];
-  }
-  return null;
-}
+export { effectiveGrants };
 
 export function accessFrom(user: UserRow, server: ServerRow, subuser: SubuserRow | null): ServerAccess | null {
   const grants = effectiveGrants(user, server, subuser);

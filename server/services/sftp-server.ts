@@ -2,7 +2,7 @@ import { localFilesystemFor } from '@bridge/files/local-filesystem';
 import { SftpServer } from '@bridge/sftp/server';
 import type { AppContext } from '../context';
 import { fileLimits } from './files/file-limits';
-import { databaseAccessLookup } from './sftp-access-lookup';
+import { DatabaseAccessLookup } from '@bridge/access-db';
 import { databaseSftpActivity } from './sftp-activity';
 import { databaseSftpAuthenticator } from './sftp-authenticator';
 
@@ -14,7 +14,7 @@ export async function startSftp(app: AppContext): Promise<SftpServer> {
     host: app.config.SFTP_HOST,
     port: app.config.SFTP_PORT,
     authenticator: databaseSftpAuthenticator(app.db),
-    access: databaseAccessLookup(app.db),
+    access: new DatabaseAccessLookup(app.db),
     bus: app.bus,
     activity: databaseSftpActivity(app),
     filesystemFor: (uuid) => localFilesystemFor(app.config.DATA_DIR, uuid, limits),

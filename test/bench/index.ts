@@ -1,9 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchConsole } from './console';
 import { benchGuarded } from './guarded';
 import { benchPermission } from './permission';
 import { printTable, type BenchRow } from './report';
+import { benchRevocation } from './revocation';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks side by side in one process run, prints one table and writes it as JSON
@@ -13,6 +15,8 @@ import { printTable, type BenchRow } from './report';
 const BENCHES: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
   permission: benchPermission,
   guarded: benchGuarded,
+  revocation: benchRevocation,
+  console: benchConsole,
 };
 
 async function main(): Promise<void> {

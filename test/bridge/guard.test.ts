@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerRow } from '@db/schema/servers';
+import type { UserRow } from '@db/schema/users';
+import { HttpClient } from '../factories/http';
+import { startTestPanel, type TestPanel } from '../factories/panel';
+import { makeServer, makeSubuser, makeUser, TEST_PASSWORD } from '../factories/records';
+import { removeSubuser, setSubuserPermissions } from './revoke';
+import { connectAs, SocketProbe } from './socket-probe';
+
+let panel: TestPanel;
+let server: ServerRow;
+let observer: SocketProbe;
+const probes: SocketProbe[] = [];
+const actors: Record<string, { user: UserRow; client: HttpClient }> = {};
+
+async function actor(name: string, user: UserRow): Promise<void> {
+  const client = new HttpClient(panel.url);
+  expect((await client.login(user.email, TEST_PASSWORD)).status).toBe(200);
+  await client.get('/api/health'); // picks up the XSRF cookie of the new session
+  actors[name] = { user, client };
+}
+const track = (p: SocketProbe) => { probes.push(p); return p; };
+async function connect(name: string): Promise<SocketProbe> {
+  return track(await connectAs(actors[name]!.client, server.uuid));
+}
+const said = (text: string) => (l: string) => l.endsWith(`[Server] ${text}`);
+
+beforeAll(async () => {
+  panel = await startTestPanel();
+  const owner = await makeUser(panel.app.db);
+  server = await makeServer(panel.app.db, owner);
+  await actor('owner', owner);
+  await actor('admin', await makeUser(panel.app.db, { rootAdmin: true }));
+  for (const [name, keys] of Object.entries({ full: ['control.console', 'control.start', 'control.stop', 'control.restart'], none: [], startOnly: ['control.start'], moderator: ['control.console'], bystander: ['control.console'] })) {
+    const user = await makeUser(panel.app.db);
+    await makeSubuser(panel.app.db, server, user, keys);
+    await actor(name, user);
+  }
+  expect((await actors.owner!.client.post(`/api/client/servers/${server.uuid}/power`, { signal: 'start' })).status).toBe(204);
+  observer = await connect('owner');
+  await observer.until(() => observer.of('status').includes('running'), 'running');
+});
+afterAll(async () => {
+  for (const p of probes) p.close();
+  await panel?.close();
+});
+
+describe('each inbound event is judged against the socket\'s permissions at that moment', () => {
+  const expected: Record<string, { command: boolean; power: Record<string, boolean> }> = {
+    owner: { command: true, power: { start: true } },
+    admin: { command: true, power: { start: true } },
+    full: { command: true, power: { start: true } },
+    startOnly: { command: false, power: { start: true, stop: false, restart: false, kill: false } },
+    none: { command: false, power: { start: false, stop: false, restart: false, kill: false } },
+  };
+  const keyOf: Record<string, string> = { start: 'control.start', stop: 'control.stop', restart: 'control.restart', kill: 'control.stop' };
+
+  for (const [name, want] of Object.entries(expected)) {
+    it(`${name}: send command ${want.command ? 'reaches the daemon' : 'is refused'}, power as granted, logs and stats allowed`, async () => {
+      const p = await connect(name);
+      const from = p.seen.length;
+      p.emit('send command', `say from-${name}`);
+      if (want.command) await observer.until(() => observer.lines().some(said(`from-${name}`)), `from-${name}`);
+      else expect(await p.next('permission denied', from)).toEqual({ event: 'send command', permission: 'control.console' });
+      for (const [action, allowed] of Object.entries(want.power)) {
+        const at = p.seen.length;
+        p.emit('set state', action);
+        if (!allowed) expect(await p.next('permission denied', at)).toEqual({ event: 'set state', permission: keyOf[action] });
+      }
+      const at = p.seen.length;
+      p.emit('send logs');
+      // The ring buffer comes back as one frame that starts with the boot lines.
+      await p.until(() => p.seen.slice(at).some((s) => s.event === 'console output' && (s.payload as string[]).some((l) => l.includes('Done'))), 'the logs frame');
+      p.emit('send stats');
+      expect((await p.next('stats', at) as { state: string }).state).toBe('running');
+      const denied = p.of('permission denied').length;
+      expect(denied).toBe((want.command ? 0 : 1) + Object.values(want.power).filter((a) => !a).length);
+    });
+  }
+
+  it('the daemon saw only the allowed commands and no refused power action', async () => {
+    observer.emit('send command', 'say end-of-matrix');
+    await observer.until(() => observer.lines().some(said('end-of-matrix')), 'end marker');
+    const from = observer.lines().filter((l) => /\[Server\] from-/.test(l)).map((l) => l.replace(/.*from-/, '')).sort();
+    expect(from).toEqual(['admin', 'full', 'owner']);
+    expect(observer.of('status')).not.toContain('stopping');
+    expect(observer.of('status').at(-1)).toBe('running');
+  });
+});
+
+describe('revocation in place', () => {
+  it('a subuser losing control.console is refused on the next command without reconnecting; others keep working', async () => {
+    const mod = await connect('moderator');
+    const other = await connect('bystander');
+    mod.emit('send command', 'say mod-before');
+    await observer.until(() => observer.lines().some(said('mod-before')), 'mod-before');
+
+    const from = mod.seen.length;
+    await setSubuserPermissions(panel, server, actors.moderator!.user, ['control.start']);
+    expect([...(await mod.next('permissions', from) as string[])].sort()).toEqual(['control.start', 'websocket.connect']);
+    mod.emit('send command', 'say mod-after');
+    expect(await mod.next('permission denied', from)).toEqual({ event: 'send command', permission: 'control.console' });
+    expect(mod.disconnected).toBe(false);
+    expect(other.of('permissions')).toEqual([]);
+
+    other.emit('send command', 'say bystander-still-works');
+    await observer.until(() => observer.lines().some(said('bystander-still-works')), 'bystander');
+    expect(observer.lines().some(said('mod-after'))).toBe(false);
+
+    await setSubuserPermissions(panel, server, actors.moderator!.user, ['control.console']);
+    await mod.until(() => mod.of('permissions').length === 2, 'the widened set');
+    mod.emit('send command', 'say mod-again');
+    await observer.until(() => observer.lines().some(said('mod-again')), 'mod-again');
+  });
+
+  it('a removed subuser is disconnected; another subuser\'s socket is untouched', async () => {
+    const mod = probes.find((p) => p.of('permissions').length === 2)!;
+    const other = await connect('bystander');
+    await removeSubuser(panel, server, actors.moderator!.user);
+    await mod.until(() => mod.disconnected, 'disconnect');
+    expect(mod.of('jwt error').at(-1)).toMatch(/revoked/);
+    expect(other.disconnected).toBe(false);
+    other.emit('send command', 'say after-removal');
+    await observer.until(() => observer.lines().some(said('after-removal')), 'after-removal');
+    // The removed user cannot get a new token either.
+    expect((await actors.moderator!.client.get(`/api/client/servers/${server.uuid}/websocket`)).status).toBe(404);
+  });
+
+  it('a revocation for every server of a user (suspension) closes that user\'s sockets on all servers', async () => {
+    const user = await makeUser(panel.app.db);
+    const own = await makeServer(panel.app.db, user);
+    await makeSubuser(panel.app.db, server, user, ['control.console']);
+    await actor('suspended', user);
+    const onShared = await connect('suspended');
+    const onOwn = track(await connectAs(actors.suspended!.client, own.uuid));
+    const other = await connect('bystander');
+    await panel.app.pool.query('UPDATE users SET suspended = 1 WHERE id = ?', [user.id]);
+    await panel.app.bus.publish({ userUuid: user.uuid, serverUuid: null });
+    await onShared.until(() => onShared.disconnected, 'disconnect on the shared server');
+    await onOwn.until(() => onOwn.disconnected, 'disconnect on their own server');
+    expect(other.disconnected).toBe(false);
+  });
+
+  it('a password change closes that user\'s sockets and refuses tokens minted before it', async () => {
+    const user = await makeUser(panel.app.db);
+    await makeSubuser(panel.app.db, server, user, ['control.console']);
+    await actor('rotating', user);
+    const client = actors.rotating!.client;
+    const { token: before, socket: socketUrl } = (await client.get(`/api/client/servers/${server.uuid}/websocket`)).body.data;
+    const p = await connect('rotating');
+    const other = await connect('bystander');
+    const changed = await client.put('/api/client/account/password', {
+      current_password: TEST_PASSWORD, password: 'a brand new passphrase', password_confirmation: 'a brand new passphrase',
+    });
+    expect(changed.status).toBe(204);
+    await p.until(() => p.disconnected, 'disconnect after the password change');
+    expect(other.disconnected).toBe(false);
+    const stale = track(SocketProbe.open(socketUrl));
+    stale.emit('auth', before);
+    expect(await stale.next('jwt error', 0)).toMatch(/before your credentials changed/);
+    // The session that changed the password stays signed in and gets a working token.
+    const fresh = await connect('rotating');
+    expect(fresh.of('auth success')).toHaveLength(1);
+  });
+});
+

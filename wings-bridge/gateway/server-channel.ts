@@ -1,0 +1,84 @@
+import type { StatsPayload } from '@contracts/socket';
+import type { Daemon, DaemonEvent, DaemonServer, ServerStats } from '../daemon';
+import { WindowCounter, type GatewayLimits } from './limits';
+import type { Session } from './session';
+
+export const THROTTLE_NOTICE = 'Server is outputting console data too quickly -- throttling.';
+
+export function statsPayload(stats: ServerStats): StatsPayload {
+  return {
+    state: stats.state, memory_bytes: stats.memoryBytes, memory_limit_bytes: 0, cpu_absolute: stats.cpuAbsolute,
+    disk_bytes: stats.diskBytes, network: { rx_bytes: 0, tx_bytes: 0 }, uptime: stats.uptimeMs,
+  };
+}
+
+/**
+ * One server's sockets on this instance: a single daemon subscription, console lines gathered into frames
+ * (≈50 ms) and throttled per server, each frame delivered to every session that may read it at that moment.
+ */
+export class ServerChannel {
+  readonly sessions = new Set<Session>();
+  private pending: string[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly throttle: WindowCounter;
+  private throttling = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(daemon: Daemon, server: DaemonServer, private readonly limits: GatewayLimits) {
+    this.throttle = new WindowCounter(limits.consoleLines, limits.consoleWindowMs);
+    this.unsubscribe = daemon.subscribe(server, (event) => this.onEvent(event));
+  }
+
+  close(): void {
+    this.unsubscribe();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    this.pending = [];
+  }
+
+  private onEvent(event: DaemonEvent): void {
+    switch (event.type) {
+      case 'console': return this.queue(event.lines);
+      case 'status':
+        this.flush();
+        return this.deliver((s) => s.emit('status', event.state));
+      case 'stats': return this.deliver((s) => s.emit('stats', statsPayload(event.stats)));
+      case 'daemon message':
+        this.flush();
+        return this.deliver((s) => s.emit('daemon message', event.line));
+      case 'backup completed':
+        return this.deliver((s) => { if (s.permissions.has('backup.read')) s.emit('backup completed', event.data); });
+    }
+  }
+
+  private queue(lines: readonly string[]): void {
+    const allowed = this.throttle.take(lines.length);
+    if (allowed > 0) this.pending.push(...lines.slice(0, allowed));
+    if (allowed < lines.length) {
+      if (!this.throttling) {
+        this.throttling = true;
+        this.flush();
+        this.deliver((s) => s.emit('daemon message', THROTTLE_NOTICE));
+      }
+    } else if (this.throttling && !this.throttle.exceeded()) {
+      this.throttling = false;
+    }
+    if (this.pending.length && !this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flush(), this.limits.consoleBatchMs);
+      this.flushTimer.unref();
+    }
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (!this.pending.length) return;
+    const frame = this.pending;
+    this.pending = [];
+    this.deliver((s) => s.emit('console output', frame));
+  }
+
+  private deliver(send: (s: Session) => void): void {
+    for (const s of this.sessions) if (s.permissions.has('websocket.connect')) send(s);
+  }
+}

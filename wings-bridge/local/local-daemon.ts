@@ -1,0 +1,143 @@
+/**
+ * LocalDaemon (DESIGN §7): runs each server as a child process on this host, in `DATA_DIR/servers/<uuid>`.
+ * The file operations belong to the files module and are plugged in through `filesystemFor`.
+ */
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DaemonStateError, type Daemon, type DaemonListener, type DaemonServer, type PowerAction, type ServerFilesystem, type ServerState, type ServerStats } from '../daemon';
+import { ServerProcess, type ProcessOptions } from './server-process';
+
+export const SAMPLE_GAME_SERVER = fileURLToPath(new URL('./sample-game-server.mjs', import.meta.url));
+const SAMPLE_COMMAND = /^node\s+sample-game-server\.mjs\b/;
+/** Environment a server process may see: no panel secrets. */
+const PASSED_ENV = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'SAMPLE_BOOT_MS'];
+const DISK_TTL_MS = 10_000;
+
+export interface LocalDaemonOptions {
+  /** The root under which each server gets `servers/<uuid>`. */
+  readonly dataDir: string;
+  readonly readyMarker?: RegExp;
+  readonly runningAfterMs?: number;
+  readonly stopGraceMs?: number;
+  readonly statsIntervalMs?: number;
+  readonly stopCommand?: string;
+  readonly filesystemFor?: (server: DaemonServer) => ServerFilesystem;
+}
+
+export class LocalDaemon implements Daemon {
+  private readonly processes = new Map<string, ServerProcess>();
+  private readonly disk = new Map<string, { at: number; bytes: number }>();
+  private closed = false;
+
+  constructor(private readonly options: LocalDaemonOptions) {}
+
+  serverDir(server: DaemonServer): string {
+    return path.join(path.resolve(this.options.dataDir), 'servers', server.uuid);
+  }
+
+  async power(server: DaemonServer, action: PowerAction): Promise<void> {
+    if (this.closed) throw new Error('The daemon is shutting down.');
+    await this.process(server).power(action);
+  }
+
+  async command(server: DaemonServer, line: string): Promise<void> {
+    const proc = this.process(server);
+    if (proc.state === 'offline') throw new DaemonStateError('The server is offline.');
+    proc.write(line);
+  }
+
+  async logs(server: DaemonServer, lines: number): Promise<string[]> {
+    return this.processes.get(server.uuid)?.logs(lines) ?? [];
+  }
+
+  subscribe(server: DaemonServer, listener: DaemonListener): () => void {
+    const unsubscribe = this.process(server).subscribe(listener);
+    const stopStats = this.streamStats(server, listener);
+    return () => { unsubscribe(); stopStats(); };
+  }
+
+  async stats(server: DaemonServer): Promise<ServerStats> {
+    const proc = this.processes.get(server.uuid);
+    const usage = proc ? await proc.usage() : { cpuAbsolute: 0, memoryBytes: 0 };
+    return {
+      state: proc?.state ?? 'offline', cpuAbsolute: usage.cpuAbsolute, memoryBytes: usage.memoryBytes,
+      diskBytes: await this.diskBytes(server), uptimeMs: proc?.uptimeMs() ?? 0,
+    };
+  }
+
+  /** The size of the server's directory, walked at most every DISK_TTL_MS (a large world is slow to walk). */
+  private async diskBytes(server: DaemonServer): Promise<number> {
+    const cached = this.disk.get(server.uuid);
+    if (cached && Date.now() - cached.at < DISK_TTL_MS) return cached.bytes;
+    const bytes = await directorySize(this.serverDir(server));
+    this.disk.set(server.uuid, { at: Date.now(), bytes });
+    return bytes;
+  }
+
+  status(server: DaemonServer): ServerState {
+    return this.processes.get(server.uuid)?.state ?? 'offline';
+  }
+
+  files(server: DaemonServer): ServerFilesystem {
+    if (!this.options.filesystemFor) throw new Error('No filesystem is configured for the local daemon.');
+    return this.options.filesystemFor(server);
+  }
+
+  /** Stops every server and waits for their processes to exit (no orphans after Ctrl-C). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.processes.values()].map((p) => p.close()));
+    this.processes.clear();
+  }
+
+  private process(server: DaemonServer): ServerProcess {
+    let proc = this.processes.get(server.uuid);
+    if (!proc) {
+      proc = new ServerProcess(this.processOptions(server));
+      this.processes.set(server.uuid, proc);
+    }
+    return proc;
+  }
+
+  private processOptions(server: DaemonServer): ProcessOptions {
+    const cwd = this.serverDir(server);
+    mkdirSync(cwd, { recursive: true });
+    if (SAMPLE_COMMAND.test(server.startupCommand) && !existsSync(path.join(cwd, 'sample-game-server.mjs'))) {
+      copyFileSync(SAMPLE_GAME_SERVER, path.join(cwd, 'sample-game-server.mjs'));
+    }
+    const env: NodeJS.ProcessEnv = { HOME: cwd, SERVER_UUID: server.uuid };
+    for (const k of PASSED_ENV) if (process.env[k] !== undefined) env[k] = process.env[k];
+    return {
+      cwd, command: server.startupCommand, env,
+      readyMarker: this.options.readyMarker ?? /\bDone\b.*!/,
+      runningAfterMs: this.options.runningAfterMs ?? 10_000,
+      stopGraceMs: this.options.stopGraceMs ?? 10_000,
+      stopCommand: this.options.stopCommand ?? 'stop',
+      logLines: 150,
+    };
+  }
+
+  /** While someone listens, a stats frame every interval while the server is not offline. */
+  private streamStats(server: DaemonServer, listener: DaemonListener): () => void {
+    const every = this.options.statsIntervalMs ?? 2_000;
+    const timer = setInterval(() => {
+      if (this.status(server) === 'offline') return;
+      this.stats(server).then((stats) => listener({ type: 'stats', stats }), () => undefined);
+    }, every);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+}
+
+async function directorySize(dir: string): Promise<number> {
+  let total = 0;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) total += await directorySize(full);
+    else total += (await lstat(full).catch(() => null))?.size ?? 0;
+  }
+  return total;
+}
