@@ -152,6 +152,18 @@ describe('ssh2 client', () => {
     bystander.end();
   });
 
+  it('ends a session when the user\'s credentials change (password change bumps the epoch)', async () => {
+    const { user, login } = await subuser(['file.sftp', 'file.read']);
+    const s = await ssh2Connect({ port: panel.sftpPort, login, password: TEST_PASSWORD });
+    await panel.app.bus.publish({ userUuid: user.uuid, serverUuid: null });
+    expect(await op.readdir(s.sftp, '/')).toEqual(expect.arrayContaining(['keep.txt']));
+    await panel.app.pool.query('UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?', [user.id]);
+    await panel.app.bus.publish({ userUuid: user.uuid, serverUuid: null });
+    let closed = false;
+    await Promise.race([s.closed.then(() => { closed = true; }), new Promise((r) => setTimeout(r, 5000))]);
+    expect(closed).toBe(true);
+  });
+
   it('logs in with a key through ssh2 and refuses further attempts after repeated failures', async () => {
     const { user, login } = await subuser(['file.sftp', 'file.read']);
     const key = await keyPair(`k2-${user.uuid.slice(0, 8)}`);

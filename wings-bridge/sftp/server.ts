@@ -28,6 +28,8 @@ export interface SftpServerOptions {
 
 interface Live {
   readonly account: SftpAccount;
+  /** The credential generation at login: a password change or suspension bumps it and ends the session. */
+  readonly epoch: number | undefined;
   readonly client: Connection;
   readonly sessions: Set<SftpSession>;
 }
@@ -87,7 +89,8 @@ export class SftpServer {
     await Promise.all(affected.map(async (l) => {
       const access = await this.options.access.resolve(l.account.userUuid, l.account.serverUuid);
       const permissions = access ? compile(access.permissions) : null;
-      if (!permissions?.has('file.sftp')) {
+      const sameCredentials = l.epoch === undefined || access?.credentialEpoch === l.epoch;
+      if (!permissions?.has('file.sftp') || !sameCredentials) {
         this.options.log?.('sftp session ended by revocation', { user: l.account.userUuid, server: l.account.serverUuid });
         for (const s of l.sessions) s.permissions = compile([]);
         l.client.end();
@@ -99,12 +102,13 @@ export class SftpServer {
 
   private connection(client: Connection, ip: string): void {
     let account: SftpAccount | null = null;
+    let epoch: number | undefined;
     let login = '';
     client.on('authentication', (ctx) => {
       // The account is recorded before accepting: 'ready' can fire as soon as accept() is called.
       this.authenticate(ctx, ip).then((found) => {
         if (!found) return;
-        account = found;
+        ({ account, epoch } = found);
         login = ctx.username;
         ctx.accept();
       }, () => ctx.reject());
@@ -112,7 +116,7 @@ export class SftpServer {
     client.on('error', () => undefined);
     client.on('ready', () => {
       if (!account) return client.end();
-      const live: Live = { account, client, sessions: new Set() };
+      const live: Live = { account, epoch, client, sessions: new Set() };
       this.live.add(live);
       client.on('close', () => {
         this.live.delete(live);
@@ -149,7 +153,7 @@ export class SftpServer {
     sftp.on('close', () => { live.sessions.delete(s); void s.dispose(); });
   }
 
-  private async authenticate(ctx: AuthContext, ip: string): Promise<SftpAccount | null> {
+  private async authenticate(ctx: AuthContext, ip: string): Promise<{ account: SftpAccount; epoch: number | undefined } | null> {
     const { activity, authenticator } = this.options;
     if (ctx.method !== 'password' && ctx.method !== 'publickey') { ctx.reject(['password', 'publickey']); return null; }
     const fail = (reason: string, userUuid: string | null, counts = true) => {
@@ -178,6 +182,6 @@ export class SftpServer {
       ctx.reject(['password', 'publickey']);
       return null;
     }
-    return account;
+    return { account, epoch: access.credentialEpoch };
   }
 }
