@@ -10,6 +10,7 @@ import { mountBridge } from './bridge';
 import { loadConfig, type Config } from './config';
 import { systemClock, type AppContext, type Clock } from './context';
 import { createLocalDaemon } from './daemon';
+import { startSftp } from './services/sftp-server';
 import { createLogger } from './logger';
 import { createMailer } from './mail/mailer';
 import { resolveSecrets } from './secrets';
@@ -19,6 +20,8 @@ export interface Cohost {
   readonly http: Server;
   readonly port: number;
   readonly url: string;
+  /** The bound SFTP port (SFTP_PORT, or an ephemeral one when it is 0). */
+  readonly sftpPort: number;
   close(): Promise<void>;
 }
 
@@ -70,8 +73,10 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     closers.unshift(() => new Promise<void>((resolve) => { http.close(() => resolve()); http.closeAllConnections(); }));
     if (config.BRIDGE_EMBEDDED) closers.unshift(await mountBridge(app, http));
     const port = (http.address() as AddressInfo).port;
+    const sftp = await startSftp(app);
+    closers.unshift(() => sftp.close());
     return {
-      app, http, port, url: `http://127.0.0.1:${port}`,
+      app, http, port, url: `http://127.0.0.1:${port}`, sftpPort: sftp.port,
       close: async () => { for (const c of closers.splice(0)) await c(); },
     };
   } catch (err) {

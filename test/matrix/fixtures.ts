@@ -10,6 +10,13 @@ import { newTotpEnrolment } from '@server/auth/totp';
 import { hashInviteToken } from '@server/services/subusers/invite-token';
 import { makeApiKey, makeSubuser } from '../factories/records';
 import { startRunning, stateOf } from './processes';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { create as tarCreate } from 'tar';
+import { serverRoot } from '@bridge/files/local-filesystem';
+import { mintFileToken } from '@server/services/files/file-tokens';
+import type { RouteDef } from '@server/http/manifest';
+import { manifest } from '@server/routes';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -88,6 +95,33 @@ async function withTwoFactor(scene: Scene): Promise<Prepared> {
 
 const S = '/api/client/servers/:server';
 
+/** The files the file routes' examples name (`matrix.txt`, `matrix.tar.gz`), written into the scene server's root. */
+async function seedFiles(scene: Scene): Promise<string> {
+  const root = serverRoot(scene.app.config.DATA_DIR, scene.server.uuid);
+  mkdirSync(root, { recursive: true });
+  writeFileSync(path.join(root, 'matrix.txt'), 'hello');
+  await tarCreate({ gzip: true, cwd: root, file: path.join(root, 'matrix.tar.gz') }, ['matrix.txt']);
+  return root;
+}
+
+/** A file route's own example, once its files exist. */
+function withFiles(id: string): Fixture {
+  const def = (manifest as readonly RouteDef<unknown, unknown>[]).find((r) => `${r.method} ${r.path}` === id);
+  return async (scene) => {
+    await seedFiles(scene);
+    return { body: def?.example?.body, query: def?.example?.query };
+  };
+}
+
+/** A signed file link for the scene's owner (the token is the credential of the public download/upload routes). */
+async function fileLink(scene: Scene, scope: 'download' | 'upload'): Promise<Prepared> {
+  await seedFiles(scene);
+  const token = await mintFileToken(scene.app, {
+    scope, serverUuid: scene.server.uuid, userUuid: scene.owner.uuid, path: scope === 'download' ? '/matrix.txt' : '/', apiKey: null,
+  });
+  return { params: { token }, ...(scope === 'upload' ? { query: { directory: '/', name: 'uploaded.txt' } } : {}) };
+}
+
 export const FIXTURES: Readonly<Record<string, Fixture>> = {
   'POST /auth/login': async (s) => ({ body: { user: (await s.user()).email, password: s.password } }),
   'PUT /api/client/account/email': (s) => ({ body: { email: `matrix-${unique()}@example.com`, password: s.password } }),
@@ -116,6 +150,12 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
     return { body: { command: 'say matrix' } };
   },
   'GET /api/invites/:token': async (s) => ({ params: { token: await invite(s) } }),
+  ...Object.fromEntries(['GET /contents', 'GET /download', 'PUT /rename', 'POST /copy', 'POST /delete', 'POST /compress', 'POST /decompress', 'POST /chmod']
+    .map((r) => r.replace(' ', ` ${S}/files`)).map((id) => [id, withFiles(id)])),
+  // The matrix sends JSON; a JSON body reaching the raw write route is written as its JSON text.
+  [`POST ${S}/files/write`]: () => ({ query: { file: '/matrix-write.txt' }, body: { content: 'hello' } }),
+  'GET /api/files/download/:token': (s) => fileLink(s, 'download'),
+  'POST /api/files/upload/:token': (s) => fileLink(s, 'upload'),
   'POST /api/invites/:token/accept': async (s) => ({
     params: { token: await invite(s) }, body: { username: `matrix_${unique()}`, password: 'matrix password' },
   }),
