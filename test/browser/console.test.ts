@@ -42,6 +42,11 @@ describe('the console', () => {
     await input.press('Enter');
     await expect.poll(() => terminalText(page), { timeout: 10_000 }).toContain('[Server] hello from the browser');
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('running');
+    // Live stats arrive over the socket while the server runs: the memory figure is a real measurement.
+    const memory = page.locator('.stat', { hasText: 'Memory' }).locator('dd');
+    await expect.poll(() => memory.textContent(), { timeout: 15_000 }).toMatch(/^[1-9][\d.]* (KiB|MiB|GiB)$/);
+    // The directory holds at least the provisioned sample server, measured after the start.
+    await expect.poll(() => page.locator('.stat', { hasText: 'Disk' }).locator('dd').textContent(), { timeout: 15_000 }).not.toBe('0 B');
     await screenshot(page, 'console');
     await context.close();
   });
