@@ -28,8 +28,8 @@ export interface PrivateMariadb {
 
 const SEARCH = ['/usr/sbin', '/usr/local/sbin', '/usr/bin', '/usr/local/bin', '/usr/local/mysql/bin'];
 
-function findBinary(name: string): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), ...SEARCH];
+function findBinary(name: string, searchDirs?: readonly string[]): string | null {
+  const dirs = searchDirs ?? [...(process.env.PATH ?? '').split(path.delimiter), ...SEARCH];
   for (const dir of dirs) {
     const candidate = path.join(dir, name);
     try {
@@ -67,8 +67,9 @@ function alive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startPrivateMariadb(dataDir: string, database = 'cohost'): Promise<PrivateMariadb> {
-  const mariadbd = findBinary('mariadbd') ?? findBinary('mysqld');
+/** `searchDirs` replaces PATH and the usual sbin folders when looking for the server binaries. */
+export async function startPrivateMariadb(dataDir: string, database = 'cohost', searchDirs?: readonly string[]): Promise<PrivateMariadb> {
+  const mariadbd = findBinary('mariadbd', searchDirs) ?? findBinary('mysqld', searchDirs);
   if (!mariadbd) throw new MissingMariadbError();
   const dir = path.resolve(dataDir);
   mkdirSync(dir, { recursive: true });
@@ -85,7 +86,7 @@ export async function startPrivateMariadb(dataDir: string, database = 'cohost'):
 
   const user = os.userInfo().username;
   if (!existsSync(path.join(dir, 'mysql'))) {
-    const installer = findBinary('mariadb-install-db') ?? findBinary('mysql_install_db');
+    const installer = findBinary('mariadb-install-db', searchDirs) ?? findBinary('mysql_install_db', searchDirs);
     if (!installer) throw new MissingMariadbError();
     const res = spawnSync(installer, [
       '--no-defaults', `--user=${user}`, `--datadir=${dir}`, '--auth-root-authentication-method=normal', '--skip-test-db',

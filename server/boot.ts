@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ensureDatabase, openDatabase, runMigrations, type DatabaseHandle } from '@db/client';
 import { startPrivateMariadb, type PrivateMariadb } from '@db/private-mariadb';
 import { InProcessBus, type RevocationBus } from '@bridge/bus';
+import type { Daemon } from '@bridge/daemon';
 import { RedisBus } from '@bridge/bus-redis';
 import { createHttpApp } from './app';
 import type { AnyRoute } from './http/manifest';
@@ -11,8 +12,9 @@ import { mountBridge } from './bridge';
 import { loadConfig, type Config } from './config';
 import { systemClock, type AppContext, type Clock } from './context';
 import { createLocalDaemon } from './daemon';
+import { startSftp } from './services/sftp-server';
 import { createLogger } from './logger';
-import { createMailer } from './mail/mailer';
+import { createMailer, type Mailer } from './mail/mailer';
 import { resolveSecrets } from './secrets';
 
 export interface Cohost {
@@ -20,6 +22,8 @@ export interface Cohost {
   readonly http: Server;
   readonly port: number;
   readonly url: string;
+  /** The bound SFTP port (SFTP_PORT, or an ephemeral one when it is 0). */
+  readonly sftpPort: number;
   close(): Promise<void>;
 }
 
@@ -30,6 +34,11 @@ export interface BootOptions {
   readonly afterMigrate?: (app: AppContext) => Promise<void>;
   /** The routes to serve (default: the manifest); the benchmarks add a bare route beside it. */
   readonly routes?: readonly AnyRoute[];
+  /**
+   * Adapters a host panel plugs in instead of Cohost's own (docs/embedding.md): its daemon (e.g. a WingsDaemon),
+   * its mailer, its revocation bus. Whatever is passed is the host's to close.
+   */
+  readonly adapters?: { readonly daemon?: Daemon; readonly mailer?: Mailer; readonly bus?: RevocationBus };
 }
 
 /** Opens the configured database, or starts the private MariaDB under DATA_DIR/mysql. */
@@ -54,12 +63,14 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
   closers.push(async () => { await handle.close(); await mariadb?.stop(); });
   try {
     await runMigrations(handle);
-    const bus: RevocationBus = config.REDIS_URL
+    const given = options.adapters ?? {};
+    const bus: RevocationBus = given.bus ?? (config.REDIS_URL
       ? await RedisBus.connect(config.REDIS_URL, (err) => logger.warn({ err }, 'redis bus error'))
-      : new InProcessBus();
-    const daemon = createLocalDaemon(config, logger);
-    closers.unshift(() => bus.close(), () => daemon.close());
-    const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: path.join(path.resolve(config.DATA_DIR), 'outbox'), logger });
+      : new InProcessBus());
+    const daemon = given.daemon ?? createLocalDaemon(config, logger);
+    if (!given.bus) closers.unshift(() => bus.close());
+    if (!given.daemon) closers.unshift(() => daemon.close());
+    const mailer = given.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: path.join(path.resolve(config.DATA_DIR), 'outbox'), logger });
     const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock: options.clock ?? systemClock };
     await options.afterMigrate?.(app);
 
@@ -73,8 +84,10 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     closers.unshift(() => new Promise<void>((resolve) => { http.close(() => resolve()); http.closeAllConnections(); }));
     if (config.BRIDGE_EMBEDDED) closers.unshift(await mountBridge(app, http));
     const port = (http.address() as AddressInfo).port;
+    const sftp = await startSftp(app);
+    closers.unshift(() => sftp.close());
     return {
-      app, http, port, url: `http://127.0.0.1:${port}`,
+      app, http, port, url: `http://127.0.0.1:${port}`, sftpPort: sftp.port,
       close: async () => { for (const c of closers.splice(0)) await c(); },
     };
   } catch (err) {

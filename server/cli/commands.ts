@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { DatabaseHandle } from '@db/client';
+import { createNode } from '../services/create-node';
 import { findUserByEmail } from '@db/repositories/users';
 import { InProcessBus } from '@bridge/bus';
 import { systemClock } from '../context';
@@ -62,6 +63,14 @@ export const commands: Record<string, CliCommand> = {
         command: typeof v.command === 'string' && v.command !== '' ? v.command : 'node sample-game-server.mjs',
       }, new Date());
       return { uuid: server.uuid, identifier: server.identifier, name: server.name };
+    },
+  },
+  'node:create': {
+    options: { name: { type: 'string' }, url: { type: 'string' } },
+    run: async ({ db }, v) => {
+      const { node, token } = await createNode(db, { name: required(v, 'name'), url: required(v, 'url') }, new Date());
+      // The token is shown this once: Wings sends it as `Authorization: Bearer <token>`.
+      return { uuid: node.uuid, name: node.name, url: node.url, token_id: node.tokenId, token };
     },
   },
   'api-key:create': {

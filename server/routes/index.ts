@@ -3,7 +3,9 @@ import { accountRoutes } from './account';
 import { accountKeyRoutes } from './account-keys';
 import { authRoutes } from './auth';
 import { activityRoutes } from './activity';
+import { fileRoutes } from './files';
 import { inviteRoutes } from './invites';
+import { remoteRoutes } from './remote';
 import { settingsRoutes } from './settings';
 import { subuserRoutes } from './subusers';
 import { serverPowerRoutes } from './servers-power';
@@ -20,4 +22,6 @@ export const manifest: readonly AnyRoute[] = [
   ...inviteRoutes,
   ...settingsRoutes,
   ...serverPowerRoutes,
+  ...fileRoutes,
+  ...remoteRoutes,
 ] as readonly AnyRoute[];

@@ -6,6 +6,7 @@ import { benchGuarded } from './guarded';
 import { benchPermission } from './permission';
 import { printTable, type BenchRow } from './report';
 import { benchRevocation } from './revocation';
+import { benchSftp } from './sftp';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks side by side in one process run, prints one table and writes it as JSON
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
   guarded: benchGuarded,
   revocation: benchRevocation,
   console: benchConsole,
+  sftp: benchSftp,
 };
 
 async function main(): Promise<void> {

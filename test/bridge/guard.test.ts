@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALWAYS_GRANTED } from '@contracts/permissions';
+import { ASSIGNABLE_KEYS } from '@contracts/presets';
 import type { ServerRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
 import { HttpClient } from '../factories/http';
 import { startTestPanel, type TestPanel } from '../factories/panel';
 import { makeServer, makeSubuser, makeUser, TEST_PASSWORD } from '../factories/records';
-import { removeSubuser, setSubuserPermissions } from './revoke';
+import { leaveServer, removeSubuser, setSubuserPermissions, transferOwnership } from './revoke';
 import { connectAs, SocketProbe } from './socket-probe';
 
 let panel: TestPanel;
@@ -88,7 +90,7 @@ describe('each inbound event is judged against the socket\'s permissions at that
   });
 });
 
-describe('revocation in place', () => {
+describe('revocation in place, driven through the subuser routes', () => {
   it('a subuser losing control.console is refused on the next command without reconnecting; others keep working', async () => {
     const mod = await connect('moderator');
     const other = await connect('bystander');
@@ -96,7 +98,7 @@ describe('revocation in place', () => {
     await observer.until(() => observer.lines().some(said('mod-before')), 'mod-before');
 
     const from = mod.seen.length;
-    await setSubuserPermissions(panel, server, actors.moderator!.user, ['control.start']);
+    await setSubuserPermissions(actors.owner!.client, server, actors.moderator!.user, ['control.start']);
     expect([...(await mod.next('permissions', from) as string[])].sort()).toEqual(['control.start', 'websocket.connect']);
     mod.emit('send command', 'say mod-after');
     expect(await mod.next('permission denied', from)).toEqual({ event: 'send command', permission: 'control.console' });
@@ -107,7 +109,7 @@ describe('revocation in place', () => {
     await observer.until(() => observer.lines().some(said('bystander-still-works')), 'bystander');
     expect(observer.lines().some(said('mod-after'))).toBe(false);
 
-    await setSubuserPermissions(panel, server, actors.moderator!.user, ['control.console']);
+    await setSubuserPermissions(actors.owner!.client, server, actors.moderator!.user, ['control.console']);
     await mod.until(() => mod.of('permissions').length === 2, 'the widened set');
     mod.emit('send command', 'say mod-again');
     await observer.until(() => observer.lines().some(said('mod-again')), 'mod-again');
@@ -116,7 +118,7 @@ describe('revocation in place', () => {
   it('a removed subuser is disconnected; another subuser\'s socket is untouched', async () => {
     const mod = probes.find((p) => p.of('permissions').length === 2)!;
     const other = await connect('bystander');
-    await removeSubuser(panel, server, actors.moderator!.user);
+    await removeSubuser(actors.owner!.client, server, actors.moderator!.user);
     await mod.until(() => mod.disconnected, 'disconnect');
     expect(mod.of('jwt error').at(-1)).toMatch(/revoked/);
     expect(other.disconnected).toBe(false);
@@ -124,6 +126,48 @@ describe('revocation in place', () => {
     await observer.until(() => observer.lines().some(said('after-removal')), 'after-removal');
     // The removed user cannot get a new token either.
     expect((await actors.moderator!.client.get(`/api/client/servers/${server.uuid}/websocket`)).status).toBe(404);
+  });
+
+  it('a subuser leaving the server closes all of its sockets there; another subuser\'s socket is untouched', async () => {
+    const user = await makeUser(panel.app.db);
+    await makeSubuser(panel.app.db, server, user, ['control.console']);
+    await actor('leaver', user);
+    const first = await connect('leaver');
+    const second = await connect('leaver');
+    const other = await connect('bystander');
+    await leaveServer(actors.leaver!.client, server);
+    for (const p of [first, second]) {
+      await p.until(() => p.disconnected, 'disconnect after leaving');
+      expect(p.of('jwt error').at(-1)).toMatch(/revoked/);
+    }
+    expect(other.disconnected).toBe(false);
+    expect(other.of('permissions')).toEqual([]);
+    expect((await actors.leaver!.client.get(`/api/client/servers/${server.uuid}/websocket`)).status).toBe(404);
+  });
+
+  it('an ownership transfer re-evaluates both users\' sockets in place: the old owner keeps the subuser set', async () => {
+    const giver = await makeUser(panel.app.db);
+    const taker = await makeUser(panel.app.db);
+    const watcher = await makeUser(panel.app.db);
+    const shop = await makeServer(panel.app.db, giver);
+    await makeSubuser(panel.app.db, shop, taker, ['control.console']);
+    await makeSubuser(panel.app.db, shop, watcher, ['control.console']);
+    for (const [name, user] of Object.entries({ giver, taker, watcher })) await actor(name, user);
+    const [onGiver, onTaker, onWatcher] = await Promise.all(['giver', 'taker', 'watcher']
+      .map(async (name) => track(await connectAs(actors[name]!.client, shop.uuid))));
+    expect(onGiver!.of('auth success')).toEqual([expect.objectContaining({ permissions: ['*'] })]);
+
+    await transferOwnership(actors.giver!.client, shop, taker);
+    const subuserSet = [ALWAYS_GRANTED, ...ASSIGNABLE_KEYS].sort();
+    expect([...(await onGiver!.next('permissions', 0) as string[])].sort()).toEqual(subuserSet);
+    expect(await onTaker!.next('permissions', 0)).toEqual(['*']);
+    expect(onGiver!.disconnected).toBe(false);
+    expect(onWatcher!.of('permissions')).toEqual([]);
+
+    // Now a subuser, the old owner may leave, which closes its socket.
+    await leaveServer(actors.giver!.client, shop);
+    await onGiver!.until(() => onGiver!.disconnected, 'the old owner leaving');
+    expect(onWatcher!.disconnected).toBe(false);
   });
 
   it('a revocation for every server of a user (suspension) closes that user\'s sockets on all servers', async () => {

@@ -31,6 +31,15 @@ const processesWith = (marker: string) => readdirSync('/proc').filter((p) => /^\
 });
 
 describe('LocalDaemon', () => {
+  it('measures the directory afresh after a start provisions it (no stale size from before)', async () => {
+    const s = server('node sample-game-server.mjs');
+    expect((await daemon.stats(s)).diskBytes).toBe(0); // nothing there yet, and the size is now cached
+    await daemon.power(s, 'start');
+    expect((await daemon.stats(s)).diskBytes).toBeGreaterThan(0);
+    await daemon.power(s, 'kill');
+    await until(() => daemon.status(s) === 'offline', 'offline');
+  });
+
   it('copies the bundled sample into a new server directory and runs it from there', async () => {
     const s = server('node sample-game-server.mjs');
     const events = record(s);

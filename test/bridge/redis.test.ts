@@ -20,6 +20,8 @@ const panels: Cohost[] = [];
 let server: ServerRow;
 let member: UserRow;
 let bystander: UserRow;
+/** The owner signed in on instance A: revocations are made there, through the subuser routes. */
+let ownerOnA: HttpClient;
 const probes: SocketProbe[] = [];
 let standalone: StandaloneBridge | undefined;
 
@@ -38,6 +40,7 @@ async function boot(): Promise<Cohost> {
 async function signedIn(panel: Cohost, user: UserRow): Promise<HttpClient> {
   const client = new HttpClient(panel.url);
   await client.login(user.email, TEST_PASSWORD);
+  await client.get('/api/health'); // the regenerated session's XSRF cookie
   return client;
 }
 
@@ -52,6 +55,7 @@ beforeAll(async () => {
   server = await makeServer(database.handle.db, owner);
   await makeSubuser(database.handle.db, server, member, ['control.console']);
   await makeSubuser(database.handle.db, server, bystander, ['control.console']);
+  ownerOnA = await signedIn(panels[0]!, owner);
 });
 afterAll(async () => {
   for (const p of probes) p.close();
@@ -64,7 +68,7 @@ afterAll(async () => {
 
 describe('two panel instances sharing one database and Redis', () => {
   it('a permission change made on A reaches the socket held by B in place; removal on A disconnects it', async () => {
-    const [a, b] = panels as [Cohost, Cohost];
+    const b = panels[1]!; // the changes are made on A (panels[0]) by ownerOnA
     const onB = await connectAs(await signedIn(b, member), server.uuid);
     const other = await connectAs(await signedIn(b, bystander), server.uuid);
     probes.push(onB, other);
@@ -73,12 +77,12 @@ describe('two panel instances sharing one database and Redis', () => {
     expect(await onB.next('daemon error', 0)).toBe('The server is offline.');
 
     const from = onB.seen.length;
-    await setSubuserPermissions(a, server, member, ['file.read']);
+    await setSubuserPermissions(ownerOnA, server, member, ['file.read']);
     expect([...(await onB.next('permissions', from) as string[])].sort()).toEqual(['file.read', 'websocket.connect']);
     onB.emit('send command', 'say hi');
     expect(await onB.next('permission denied', from)).toEqual({ event: 'send command', permission: 'control.console' });
 
-    await removeSubuser(a, server, member);
+    await removeSubuser(ownerOnA, server, member);
     await onB.until(() => onB.disconnected, 'disconnect on B');
     expect(other.disconnected).toBe(false);
     expect(other.of('permissions')).toEqual([]);
@@ -99,7 +103,7 @@ describe('two panel instances sharing one database and Redis', () => {
     const granted = await p.next('auth success', 0) as { permissions: string[] };
     expect([...granted.permissions].sort()).toEqual(['control.console', 'websocket.connect']);
     const from = p.seen.length;
-    await setSubuserPermissions(a, server, bystander, []);
+    await setSubuserPermissions(ownerOnA, server, bystander, []);
     expect(await p.next('permissions', from)).toEqual(['websocket.connect']);
     p.emit('send command', 'say hi');
     expect(await p.next('permission denied', from)).toEqual({ event: 'send command', permission: 'control.console' });

@@ -10,7 +10,7 @@ export interface TestPanel extends Cohost {
 }
 
 /** A real panel on an ephemeral port, with its own database and data directory. */
-export async function startTestPanel(options: { env?: Record<string, string>; clock?: BootOptions['clock']; routes?: BootOptions['routes'] } = {}): Promise<TestPanel> {
+export async function startTestPanel(options: { env?: Record<string, string>; clock?: BootOptions['clock']; adapters?: BootOptions['adapters']; routes?: BootOptions['routes'] } = {}): Promise<TestPanel> {
   const database = await createTestDatabase({ migrate: false });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cohost-panel-'));
   const cohost = await bootCohost({
@@ -19,6 +19,7 @@ export async function startTestPanel(options: { env?: Record<string, string>; cl
       LOG_LEVEL: process.env.COHOST_TEST_LOG ?? 'silent', ...options.env,
     },
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.adapters ? { adapters: options.adapters } : {}),
     ...(options.routes ? { routes: options.routes } : {}),
   });
   return {

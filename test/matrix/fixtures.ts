@@ -1,12 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
 import { utils as sshUtils } from 'ssh2';
+import type { Permission } from '@contracts/permissions';
+import { POWER_ACTIONS, type PowerSignal } from '@contracts/socket';
 import type { AppContext } from '@server/context';
 import type { ServerRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
 import { newTotpEnrolment } from '@server/auth/totp';
 import { hashInviteToken } from '@server/services/subusers/invite-token';
 import { makeApiKey, makeSubuser } from '../factories/records';
+import { startRunning, stateOf } from './processes';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { create as tarCreate } from 'tar';
+import { serverRoot } from '@bridge/files/local-filesystem';
+import { mintFileToken } from '@server/services/files/file-tokens';
+import type { RouteDef } from '@server/http/manifest';
+import { manifest } from '@server/routes';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -36,6 +46,13 @@ export interface Prepared {
   readonly params?: Record<string, string>;
   readonly body?: unknown;
   readonly query?: Record<string, string>;
+  /**
+   * The key this request must need, stated independently of the route (required for `needFor` routes): the matrix
+   * fails when the route derives another key from the request.
+   */
+  readonly key?: Permission;
+  /** Whether the request took effect, read right after the response: true after a 2xx, false after a refusal. */
+  readonly applied?: () => boolean;
 }
 
 export type Fixture = (scene: Scene) => Promise<Prepared> | Prepared;
@@ -78,6 +95,33 @@ async function withTwoFactor(scene: Scene): Promise<Prepared> {
 
 const S = '/api/client/servers/:server';
 
+/** The files the file routes' examples name (`matrix.txt`, `matrix.tar.gz`), written into the scene server's root. */
+async function seedFiles(scene: Scene): Promise<string> {
+  const root = serverRoot(scene.app.config.DATA_DIR, scene.server.uuid);
+  mkdirSync(root, { recursive: true });
+  writeFileSync(path.join(root, 'matrix.txt'), 'hello');
+  await tarCreate({ gzip: true, cwd: root, file: path.join(root, 'matrix.tar.gz') }, ['matrix.txt']);
+  return root;
+}
+
+/** A file route's own example, once its files exist. */
+function withFiles(id: string): Fixture {
+  const def = (manifest as readonly RouteDef<unknown, unknown>[]).find((r) => `${r.method} ${r.path}` === id);
+  return async (scene) => {
+    await seedFiles(scene);
+    return { body: def?.example?.body, query: def?.example?.query };
+  };
+}
+
+/** A signed file link for the scene's owner (the token is the credential of the public download/upload routes). */
+async function fileLink(scene: Scene, scope: 'download' | 'upload'): Promise<Prepared> {
+  await seedFiles(scene);
+  const token = await mintFileToken(scene.app, {
+    scope, serverUuid: scene.server.uuid, userUuid: scene.owner.uuid, path: scope === 'download' ? '/matrix.txt' : '/', apiKey: null,
+  });
+  return { params: { token }, ...(scope === 'upload' ? { query: { directory: '/', name: 'uploaded.txt' } } : {}) };
+}
+
 export const FIXTURES: Readonly<Record<string, Fixture>> = {
   'POST /auth/login': async (s) => ({ body: { user: (await s.user()).email, password: s.password } }),
   'PUT /api/client/account/email': (s) => ({ body: { email: `matrix-${unique()}@example.com`, password: s.password } }),
@@ -99,9 +143,43 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   [`DELETE ${S}/users/:user`]: async (s) => ({ params: { user: (await target(s)).uuid } }),
   [`POST ${S}/users/:user/resend`]: async (s) => ({ params: { user: (await target(s, 'invited')).uuid }, body: {} }),
   [`POST ${S}/settings/transfer-ownership`]: async (s) => ({ body: { email: (await s.user()).email } }),
+  // Stats of a live process (CPU and memory read from /proc), not the zeros of an offline server.
+  [`GET ${S}/resources`]: async (s) => { await startRunning(s.app, s.server); return {}; },
+  [`POST ${S}/command`]: async (s) => {
+    await startRunning(s.app, s.server);
+    return { body: { command: 'say matrix' } };
+  },
   'GET /api/invites/:token': async (s) => ({ params: { token: await invite(s) } }),
+  ...Object.fromEntries(['GET /contents', 'GET /download', 'PUT /rename', 'POST /copy', 'POST /delete', 'POST /compress', 'POST /decompress', 'POST /chmod']
+    .map((r) => r.replace(' ', ` ${S}/files`)).map((id) => [id, withFiles(id)])),
+  // The matrix sends JSON; a JSON body reaching the raw write route is written as its JSON text.
+  [`POST ${S}/files/write`]: () => ({ query: { file: '/matrix-write.txt' }, body: { content: 'hello' } }),
+  'GET /api/files/download/:token': (s) => fileLink(s, 'download'),
+  'POST /api/files/upload/:token': (s) => fileLink(s, 'upload'),
   'POST /api/invites/:token/accept': async (s) => ({
     params: { token: await invite(s) }, body: { username: `matrix_${unique()}`, password: 'matrix password' },
   }),
 };
 
+
+/** The key each power signal must need (Pterodactyl: kill is a stop). */
+const SIGNAL_KEY: Readonly<Record<PowerSignal, Permission>> = {
+  start: 'control.start', stop: 'control.stop', restart: 'control.restart', kill: 'control.stop',
+};
+
+/** A power signal sent for real: start from offline, the others to a server started and `running` first. */
+const power = (signal: PowerSignal): Fixture => async (s) => {
+  if (signal !== 'start') await startRunning(s.app, s.server);
+  // Each signal leaves its mark on the state machine before the route answers (start → starting; the others begin
+  // with stopping).
+  const applied = () => stateOf(s.app, s.server) !== (signal === 'start' ? 'offline' : 'running');
+  return { body: { signal }, key: SIGNAL_KEY[signal], applied };
+};
+
+/**
+ * Routes whose key depends on the request (`needFor`) are exercised once per variant, each stating the key it must
+ * need. Such a route without variants fails the matrix.
+ */
+export const VARIANTS: Readonly<Record<string, Readonly<Record<string, Fixture>>>> = {
+  [`POST ${S}/power`]: Object.fromEntries(POWER_ACTIONS.map((signal) => [`signal ${signal}`, power(signal)])),
+};

@@ -9,7 +9,8 @@ import { manifest } from '@server/routes';
 import { HttpClient, type HttpResult } from '../factories/http';
 import { startTestPanel, type TestPanel } from '../factories/panel';
 import { makeApiKey, makeServer, makeSubuser, makeUser, TEST_PASSWORD } from '../factories/records';
-import { FIXTURES, type Prepared, type Scene } from './fixtures';
+import { FIXTURES, VARIANTS, type Fixture, type Prepared, type Scene } from './fixtures';
+import { killToOffline } from './processes';
 
 /**
  * The HTTP permission matrix (DESIGN §11): every route of the manifest × every kind of caller, through a session and
@@ -76,7 +77,9 @@ function casesFor(def: RouteDef<unknown, unknown>, key: Permission | null): Case
     ...both('stranger', 404), ...both('otherSubuser', 404),
     ...both('ownerSuspended', 409), ...both('adminSuspended', adminOk ? 'ok' : 403),
   ];
-  if (def.need === 'access') return [...anonymous, ...outsiders, ...both('member', 'ok'), ...both('owner', 'ok'), ...both('admin', 'ok')];
+  // A key derived from the request (`needFor`, e.g. power's signal) is judged like a declared one; the fixture's
+  // variant states which key that is.
+  if (def.need === 'access' && !def.needFor) return [...anonymous, ...outsiders, ...both('member', 'ok'), ...both('owner', 'ok'), ...both('admin', 'ok')];
   if (def.need === 'subuser') return [...anonymous, ...outsiders, ...both('member', 'ok'), ...both('owner', 403), ...both('admin', 403)];
   if (def.need === 'owner') return [...anonymous, ...outsiders, ...both('allBut', 403), ...both('owner', 'ok'), ...both('admin', 403)];
   if (!key) throw new Error(`${idOf(def)}: need ${def.need} is not understood by the matrix`);
@@ -88,6 +91,8 @@ function casesFor(def: RouteDef<unknown, unknown>, key: Permission | null): Case
 let panel: TestPanel;
 let cheapHash: string;
 beforeAll(async () => {
+  // The sample game server prints its Done line at once: the console and power fixtures start it for real per case.
+  process.env.SAMPLE_BOOT_MS = '0';
   panel = await startTestPanel();
   // Same password, cheap argon2id parameters: sign-ins stay real but fast.
   cheapHash = await argon2.hash(TEST_PASSWORD, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 });
@@ -102,8 +107,7 @@ async function scene(): Promise<Scene> {
   return { app: panel.app, server, owner, password: TEST_PASSWORD, user };
 }
 
-async function prepare(def: RouteDef<unknown, unknown>, s: Scene): Promise<Prepared> {
-  const fixture = FIXTURES[idOf(def)];
+async function prepare(def: RouteDef<unknown, unknown>, s: Scene, fixture: Fixture | undefined): Promise<Prepared> {
   if (fixture) return fixture(s);
   return { body: def.example?.body ?? (def.body ? {} : undefined), query: def.example?.query };
 }
@@ -112,7 +116,9 @@ function keyOf(def: RouteDef<unknown, unknown>, prepared: Prepared): Permission 
   if (def.needFor) {
     const body = def.body ? def.body.parse(prepared.body ?? {}) : prepared.body;
     const query = def.query ? def.query.parse(prepared.query ?? {}) : prepared.query;
-    return def.needFor({ body, query });
+    const derived = def.needFor({ body, query });
+    if (derived !== prepared.key) throw new Error(`${idOf(def)}: the request needs ${derived}, the fixture says ${prepared.key ?? 'nothing'}`);
+    return derived;
   }
   return isPermission(def.need) ? def.need : null;
 }
@@ -195,7 +201,8 @@ describe('the manifest', () => {
 
   it('gives the matrix a way to exercise every route', () => {
     const missing = routes.filter((def) => {
-      if (FIXTURES[idOf(def)]) return false;
+      if (def.needFor) return !VARIANTS[idOf(def)];
+      if (FIXTURES[idOf(def)] || VARIANTS[idOf(def)]) return false;
       const params = [...def.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => m[1]).filter((p) => p !== 'server');
       const bodyOk = !def.body || def.body.safeParse(def.example?.body ?? {}).success;
       const queryOk = !def.query || def.query.safeParse(def.example?.query ?? {}).success;
@@ -207,25 +214,35 @@ describe('the manifest', () => {
   it('has a fixture only for routes that exist', () => {
     const ids = new Set(routes.map(idOf));
     expect(Object.keys(FIXTURES).filter((k) => !ids.has(k))).toEqual([]);
+    expect(Object.keys(VARIANTS).filter((k) => !ids.has(k) || FIXTURES[k])).toEqual([]);
   });
 });
 
 for (const def of routes) {
-  // The expected statuses depend only on `need`; for `needFor` routes the key itself comes from the fixture's body
-  // and is derived inside each case.
+  // The expected statuses depend only on `need`; for `needFor` routes the key itself comes from the variant's body
+  // and is derived (and checked against the variant's `key`) inside each case.
   const placeholder: Permission | null = isPermission(def.need) ? def.need : def.needFor ? 'control.console' : null;
+  const variants: [string, Fixture | undefined][] = Object.entries(VARIANTS[idOf(def)] ?? { '': FIXTURES[idOf(def)] });
   describe(idOf(def), () => {
-    for (const c of casesFor(def, placeholder)) {
-      it(`as ${c.role} via ${c.mode} → ${c.expect}`, async () => {
-        const s = await scene();
-        const p = await prepare(def, s);
-        const key = keyOf(def, p);
-        if (c.role === 'allBut' && key === ALWAYS_GRANTED) throw new Error(`${idOf(def)}: nobody can lack ${key}`);
-        const caller = c.role === 'user' && p.caller ? p.caller : await callerFor(c.role, s, key);
-        const client = await clientFor(caller, c.mode);
-        const res = await client.request(def.method, url(def, s, p), p.body);
-        check(res, c.expect, `${idOf(def)} as ${c.role} via ${c.mode}`);
-      });
+    for (const [variant, fixture] of variants) {
+      for (const c of casesFor(def, placeholder)) {
+        it(`${variant ? `${variant} ` : ''}as ${c.role} via ${c.mode} → ${c.expect}`, async () => {
+          const s = await scene();
+          try {
+            const p = await prepare(def, s, fixture);
+            const key = keyOf(def, p);
+            if (c.role === 'allBut' && key === ALWAYS_GRANTED) throw new Error(`${idOf(def)}: nobody can lack ${key}`);
+            const caller = c.role === 'user' && p.caller ? p.caller : await callerFor(c.role, s, key);
+            const client = await clientFor(caller, c.mode);
+            const res = await client.request(def.method, url(def, s, p), p.body);
+            const label = `${idOf(def)} ${variant} as ${c.role} via ${c.mode}`;
+            check(res, c.expect, label);
+            if (p.applied) expect(p.applied(), `${label}: took effect`).toBe(c.expect === 'ok');
+          } finally {
+            await killToOffline(panel.app, s.server); // a fixture or the route itself may have started it
+          }
+        });
+      }
     }
   });
 }

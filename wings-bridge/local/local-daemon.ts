@@ -39,6 +39,8 @@ export class LocalDaemon implements Daemon {
 
   async power(server: DaemonServer, action: PowerAction): Promise<void> {
     if (this.closed) throw new Error('The daemon is shutting down.');
+    // A start may provision files (the bundled sample server): measure the directory afresh.
+    if (action === 'start' || action === 'restart') this.disk.delete(server.uuid);
     await this.process(server).power(action);
   }
 

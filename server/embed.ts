@@ -1,0 +1,14 @@
+/**
+ * What a host panel imports to embed Cohost (docs/embedding.md): boot it whole with its own adapters, or mount the
+ * Express app and the socket.io gateway on a server of its own.
+ */
+export { bootCohost, type BootOptions, type Cohost } from './boot';
+export { createHttpApp } from './app';
+export { mountBridge } from './bridge';
+export { manifest } from './routes';
+export type { AppContext, Clock } from './context';
+export type { Mailer, MailMessage } from './mail/mailer';
+export type { Daemon, DaemonServer, PowerAction, ServerState } from '@bridge/daemon';
+export type { RevocationBus, Revocation } from '@bridge/bus';
+export { InProcessBus } from '@bridge/bus';
+export { CATALOGUE, PERMISSIONS, hasPermission, compile, type Permission } from '@contracts/permissions';

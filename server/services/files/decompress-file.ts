@@ -1,0 +1,10 @@
+import type { AppContext } from '../../context';
+import type { Actor, ServerAccess } from '../../http/types';
+import { runFileOperation } from './file-access';
+
+/** `file.create` (DESIGN §8): extracts `root/file` into `root`; unsafe archives are refused whole. */
+export function decompressFile(app: AppContext, actor: Actor, access: ServerAccess, input: { root: string; file: string }): Promise<void> {
+  return runFileOperation(app, actor, access,
+    { key: 'file.create', field: 'file', event: 'server:file.decompress', properties: () => ({ directory: input.root, file: input.file }) },
+    (fs) => fs.decompress(input.root, input.file));
+}

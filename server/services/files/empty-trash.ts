@@ -1,0 +1,10 @@
+import type { AppContext } from '../../context';
+import type { Actor, ServerAccess } from '../../http/types';
+import { runFileOperation } from './file-access';
+
+/** `file.trash-empty`: permanently deletes everything in the trash. */
+export function emptyTrash(app: AppContext, actor: Actor, access: ServerAccess): Promise<number> {
+  return runFileOperation(app, actor, access,
+    { key: 'file.trash-empty', field: 'trash', event: 'server:file.trash-empty', properties: (count) => ({ count }) },
+    (fs) => fs.trashEmpty());
+}

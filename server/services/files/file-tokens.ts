@@ -1,0 +1,77 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+import { z } from 'zod';
+import type { AppContext } from '../../context';
+import { forbidden } from '../../http/errors';
+
+/**
+ * One-time signed URLs for downloads and uploads: HS256 JWTs under a key derived from APP_KEY for this purpose only,
+ * with `scope`, server, user, path, a single-use `jti` and a short expiry. A token of another scope (a websocket
+ * token, an upload token at the download route) or for another file is refused.
+ */
+export type FileTokenScope = 'download' | 'upload';
+export const FILE_TOKEN_AUDIENCE = 'cohost:files';
+export const FILE_TOKEN_TTL_SECONDS = 300;
+
+const claims = z.object({
+  scope: z.string(),
+  server_uuid: z.string(),
+  user_uuid: z.string(),
+  path: z.string(),
+  api_key: z.string().nullable(),
+  jti: z.string(),
+  exp: z.number(),
+});
+export type FileTokenClaims = z.infer<typeof claims>;
+
+export function fileTokenKey(appKey: string): Uint8Array {
+  return createHmac('sha256', appKey).update('cohost:file-urls:v1').digest();
+}
+
+export async function mintFileToken(
+  app: AppContext,
+  input: { scope: FileTokenScope; serverUuid: string; userUuid: string; path: string; apiKey: string | null },
+): Promise<string> {
+  const now = Math.floor(app.clock.now().getTime() / 1000);
+  return new SignJWT({ scope: input.scope, server_uuid: input.serverUuid, user_uuid: input.userUuid, path: input.path, api_key: input.apiKey })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setJti(randomUUID())
+    .setIssuedAt(now)
+    .setExpirationTime(now + FILE_TOKEN_TTL_SECONDS)
+    .setAudience(FILE_TOKEN_AUDIENCE)
+    .sign(fileTokenKey(app.secrets.appKey));
+}
+
+/**
+ * Used jtis per panel (in memory until they expire). Several panel instances behind one URL would each accept a
+ * token once; the short expiry bounds that (documented in docs/files-and-sftp.md).
+ */
+const spent = new WeakMap<AppContext, Map<string, number>>();
+
+function spend(app: AppContext, jti: string, expMs: number): boolean {
+  let used = spent.get(app);
+  if (!used) spent.set(app, (used = new Map()));
+  const now = app.clock.now().getTime();
+  for (const [id, exp] of used) if (exp < now) used.delete(id);
+  if (used.has(jti)) return false;
+  used.set(jti, expMs);
+  return true;
+}
+
+const refused = () => forbidden('This link is invalid, expired or already used.');
+
+/** Verifies signature, audience, expiry and scope, then spends the jti (a second use is refused). */
+export async function redeemFileToken(app: AppContext, token: string, scope: FileTokenScope): Promise<FileTokenClaims> {
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(token, fileTokenKey(app.secrets.appKey), {
+      algorithms: ['HS256'], audience: FILE_TOKEN_AUDIENCE, currentDate: app.clock.now(),
+    }));
+  } catch {
+    throw refused();
+  }
+  const parsed = claims.safeParse(payload);
+  if (!parsed.success || parsed.data.scope !== scope) throw refused();
+  if (!spend(app, parsed.data.jti, parsed.data.exp * 1000)) throw refused();
+  return parsed.data;
+}

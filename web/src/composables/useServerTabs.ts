@@ -1,0 +1,25 @@
+import { computed } from 'vue';
+import { useCan } from './useCan';
+import { useServerStore } from '@web/stores/useServerStore';
+
+export interface ServerTab {
+  readonly name: string;
+  readonly label: string;
+  /** Route names that belong to the tab (for its active state). */
+  readonly routes: readonly string[];
+}
+
+/** The server page tabs the signed-in user may open, in display order. */
+export function useServerTabs() {
+  const can = useCan();
+  const store = useServerStore();
+  return computed<ServerTab[]>(() => {
+    const tabs: ServerTab[] = [];
+    if (can('control.console') || can('websocket.connect')) tabs.push({ name: 'console', label: 'Console', routes: ['console'] });
+    if (can('file.read')) tabs.push({ name: 'files', label: 'Files', routes: ['files', 'file-edit'] });
+    if (can('user.read')) tabs.push({ name: 'users', label: 'Users', routes: ['users', 'user-new', 'user-edit'] });
+    if (can('activity.read')) tabs.push({ name: 'activity', label: 'Activity', routes: ['activity'] });
+    if (store.isOwner) tabs.push({ name: 'settings', label: 'Settings', routes: ['settings'] });
+    return tabs;
+  });
+}

@@ -1,0 +1,37 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { useSessionStore } from '@web/stores/useSessionStore';
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('@web/pages/LoginPage.vue'), meta: { public: true } },
+  { path: '/invite/:token', name: 'invite', component: () => import('@web/pages/InvitePage.vue'), meta: { public: true } },
+  { path: '/', name: 'servers', component: () => import('@web/pages/ServerListPage.vue') },
+  { path: '/account', name: 'account', component: () => import('@web/pages/AccountPage.vue') },
+  {
+    path: '/server/:id',
+    component: () => import('@web/pages/ServerPage.vue'),
+    children: [
+      { path: '', name: 'server', component: () => import('@web/pages/ServerHome.vue') },
+      { path: 'console', name: 'console', component: () => import('@web/pages/ConsolePage.vue') },
+      { path: 'files', name: 'files', component: () => import('@web/pages/FilesPage.vue') },
+      { path: 'files/edit', name: 'file-edit', component: () => import('@web/pages/FileEditPage.vue') },
+      { path: 'users', name: 'users', component: () => import('@web/pages/UsersPage.vue') },
+      { path: 'users/new', name: 'user-new', component: () => import('@web/pages/SubuserFormPage.vue') },
+      { path: 'users/:uuid', name: 'user-edit', component: () => import('@web/pages/SubuserFormPage.vue') },
+      { path: 'activity', name: 'activity', component: () => import('@web/pages/ActivityPage.vue') },
+      { path: 'settings', name: 'settings', component: () => import('@web/pages/SettingsPage.vue') },
+    ],
+  },
+  { path: '/:rest(.*)*', name: 'not-found', component: () => import('@web/pages/NotFoundPage.vue'), meta: { public: true } },
+];
+
+export function createAppRouter() {
+  const router = createRouter({ history: createWebHistory(), routes });
+  router.beforeEach(async (to) => {
+    if (to.meta.public) return true;
+    const session = useSessionStore();
+    const account = await session.load();
+    if (!account) return { name: 'login', query: { redirect: to.fullPath } };
+    return true;
+  });
+  return router;
+}

@@ -1,0 +1,50 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { subusersApi } from '@web/api/subusers';
+import type { Subuser } from '@web/api/types';
+
+/** The Users tab of one server. */
+export const useSubusersStore = defineStore('subusers', () => {
+  const server = ref<string | null>(null);
+  const users = ref<Subuser[]>([]);
+  const loading = ref(false);
+
+  async function load(id: string): Promise<void> {
+    loading.value = true;
+    try {
+      users.value = await subusersApi.list(id);
+      server.value = id;
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  function upsert(user: Subuser) {
+    const i = users.value.findIndex((u) => u.uuid === user.uuid);
+    if (i >= 0) users.value.splice(i, 1, user);
+    else users.value.push(user);
+  }
+
+  async function create(id: string, email: string, permissions: string[]): Promise<Subuser> {
+    const user = await subusersApi.create(id, email, permissions);
+    upsert(user);
+    return user;
+  }
+
+  async function update(id: string, uuid: string, permissions: string[]): Promise<Subuser> {
+    const user = await subusersApi.update(id, uuid, permissions);
+    upsert(user);
+    return user;
+  }
+
+  async function remove(id: string, uuid: string): Promise<void> {
+    await subusersApi.remove(id, uuid);
+    users.value = users.value.filter((u) => u.uuid !== uuid);
+  }
+
+  async function resend(id: string, uuid: string): Promise<void> {
+    upsert(await subusersApi.resend(id, uuid));
+  }
+
+  return { server, users, loading, load, create, update, remove, resend };
+});

@@ -1,0 +1,293 @@
+import { constants } from 'node:fs';
+import { chmod, lstat, mkdir, open, readdir, readlink, rename, rmdir, stat, symlink, truncate, utimes, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { compile, type CompiledPermissions, type Permission } from '@contracts/permissions';
+import { FsError } from '@bridge/files/errors';
+import { clampVirtual } from '@bridge/files/jail';
+import type { LocalFilesystem } from '@bridge/files/local-filesystem';
+import { attrsOf, entryOf } from './attrs';
+import type { SftpActivitySink } from './types';
+// ssh2 is CommonJS: its named exports are not visible to Node's ESM loader (tsx), so take them off the default.
+import ssh2 from 'ssh2';
+import type { Attributes, SFTPWrapper } from 'ssh2';
+
+const { utils } = ssh2;
+
+const { OPEN_MODE, STATUS_CODE } = utils.sftp;
+
+type Handle =
+  | { kind: 'file'; fh: FileHandle; path: string; write: Permission | null; wrote: boolean }
+  | { kind: 'dir'; host: string; path: string; done: boolean };
+
+class Denied extends Error {}
+
+export interface SessionIdentity {
+  readonly userUuid: string;
+  readonly serverUuid: string;
+  readonly ip: string;
+  readonly login: string;
+}
+
+/**
+ * One SFTP channel: every request is normalised as a chroot would (`..` clamped at `/`), jailed by the server's
+ * LocalFilesystem, and checked against the keys the session holds at the moment it runs (DESIGN §8). The holder
+ * (SftpServer) replaces `permissions` when the revocation bus says they changed.
+ */
+export class SftpSession {
+  permissions: CompiledPermissions;
+  private readonly handles = new Map<string, Handle>();
+  private counter = 0;
+
+  constructor(
+    private readonly sftp: SFTPWrapper,
+    private readonly fs: LocalFilesystem,
+    private readonly who: SessionIdentity,
+    private readonly activity: SftpActivitySink,
+    /** The session's keys, read when the channel opened; requests wait for it (they may arrive before it resolves). */
+    private readonly ready: Promise<CompiledPermissions>,
+  ) {
+    this.permissions = compile([]);
+    this.ready = ready.then((p) => { this.permissions = p; return p; });
+    this.ready.catch(() => undefined);
+    this.attach();
+  }
+
+  /** Closes every open file (the channel is gone or the session was revoked). */
+  async dispose(): Promise<void> {
+    const open = [...this.handles.values()];
+    this.handles.clear();
+    await Promise.all(open.map((h) => (h.kind === 'file' ? h.fh.close().catch(() => undefined) : undefined)));
+  }
+
+  private need(key: Permission, action: string, file: string): void {
+    if (this.permissions.has(key)) return;
+    this.activity.operation({ event: 'server:sftp.denied', userUuid: this.who.userUuid, serverUuid: this.who.serverUuid, ip: this.who.ip, file: `${action} ${file}` });
+    throw new Denied(`${key} is required to ${action}.`);
+  }
+
+  private record(event: string, file: string | { from: string; to: string }): void {
+    this.activity.operation({ event, userUuid: this.who.userUuid, serverUuid: this.who.serverUuid, ip: this.who.ip, file });
+  }
+
+  private run(reqId: number, work: () => Promise<void>): void {
+    this.ready.then(work).catch((err: unknown) => this.sftp.status(reqId, statusOf(err), err instanceof Error ? err.message : 'failure'));
+  }
+
+  private handleOf(buf: Buffer): Handle {
+    const h = this.handles.get(buf.toString('hex'));
+    if (!h) throw new FsError('not_found', 'invalid handle');
+    return h;
+  }
+
+  private newHandle(h: Handle): Buffer {
+    const buf = Buffer.alloc(4);
+    buf.writeUInt32BE(this.counter++ >>> 0);
+    this.handles.set(buf.toString('hex'), h);
+    return buf;
+  }
+
+  private host(p: string, followFinal = true): Promise<string> {
+    return this.fs.jail.resolve(clampVirtual(p), { followFinal });
+  }
+
+  private attach(): void {
+    const s = this.sftp;
+    s.on('REALPATH', (id: number, p: string) => this.run(id, async () => {
+      const v = clampVirtual(p);
+      s.name(id, [{ filename: v, longname: v, attrs: {} as Attributes }]);
+    }));
+    s.on('STAT', (id: number, p: string) => this.run(id, async () => this.statReply(id, p, true)));
+    s.on('LSTAT', (id: number, p: string) => this.run(id, async () => this.statReply(id, p, false)));
+    s.on('FSTAT', (id: number, hb: Buffer) => this.run(id, async () => {
+      const h = this.handleOf(hb);
+      this.need('file.read', 'stat', h.path);
+      s.attrs(id, attrsOf(h.kind === 'file' ? await h.fh.stat() : await lstat(h.host)));
+    }));
+    s.on('OPENDIR', (id: number, p: string) => this.run(id, async () => {
+      const v = clampVirtual(p);
+      this.need('file.read', 'list', v);
+      const host = await this.host(v);
+      if (!(await stat(host)).isDirectory()) throw new FsError('not_a_directory', `${v} is not a directory.`);
+      s.handle(id, this.newHandle({ kind: 'dir', host, path: v, done: false }));
+    }));
+    s.on('READDIR', (id: number, hb: Buffer) => this.run(id, async () => this.readdirReply(id, hb)));
+    s.on('OPEN', (id: number, p: string, flags: number, attrs: Attributes) => this.run(id, async () => this.openReply(id, p, flags, attrs)));
+    s.on('READ', (id: number, hb: Buffer, offset: number, length: number) => this.run(id, async () => {
+      const h = this.handleOf(hb);
+      if (h.kind !== 'file') throw new FsError('is_directory', 'not a file handle');
+      this.need('file.read-content', 'read', h.path);
+      const buf = Buffer.alloc(Math.min(length, 256 * 1024));
+      const { bytesRead } = await h.fh.read(buf, 0, buf.length, offset);
+      if (bytesRead === 0) s.status(id, STATUS_CODE.EOF);
+      else s.data(id, buf.subarray(0, bytesRead));
+    }));
+    s.on('WRITE', (id: number, hb: Buffer, offset: number, data: Buffer) => this.run(id, async () => {
+      const h = this.handleOf(hb);
+      if (h.kind !== 'file' || !h.write) throw new Denied('This handle was not opened for writing.');
+      this.need(h.write, 'write', h.path);
+      await h.fh.write(data, 0, data.length, offset);
+      h.wrote = true;
+      s.status(id, STATUS_CODE.OK);
+    }));
+    s.on('CLOSE', (id: number, hb: Buffer) => this.run(id, async () => {
+      const h = this.handleOf(hb);
+      this.handles.delete(hb.toString('hex'));
+      if (h.kind === 'file') {
+        await h.fh.close();
+        if (h.wrote) this.record('server:sftp.write', h.path);
+      }
+      s.status(id, STATUS_CODE.OK);
+    }));
+    s.on('FSETSTAT', (id: number, hb: Buffer, attrs: Attributes) => this.run(id, async () => {
+      const h = this.handleOf(hb);
+      this.need('file.update', 'change attributes of', h.path);
+      await this.applyAttrs(h.kind === 'file' ? await this.host(h.path) : h.host, attrs);
+      s.status(id, STATUS_CODE.OK);
+    }));
+    s.on('SETSTAT', (id: number, p: string, attrs: Attributes) => this.run(id, async () => {
+      const v = clampVirtual(p);
+      this.need('file.update', 'change attributes of', v);
+      await this.applyAttrs(await this.host(v), attrs);
+      s.status(id, STATUS_CODE.OK);
+    }));
+    s.on('MKDIR', (id: number, p: string) => this.run(id, async () => {
+      const v = clampVirtual(p);
+      this.need('file.create', 'create a directory', v);
+      await mkdir(await this.host(v, false));
+      this.record('server:sftp.create-directory', v);
+      s.status(id, STATUS_CODE.OK);
+    }));
+    s.on('RMDIR', (id: number, p: string) => this.run(id, async () => {
+      const v = clampVirtual(p);
+      this.need('file.delete', 'delete', v);
+      if (v === '/') throw new Denied('The server root cannot be removed.');
+      await rmdir(await this.host(v, false));
+      this.record('server:sftp.delete', v);
+      s.status(id, STATUS_CODE.OK);
+    }));
+    s.on('REMOVE', (id: number, p: string) => this.run(id, async () => {
+      const v = clampVirtual(p);
+      this.need('file.delete', 'delete', v);
+      const host = await this.host(v, false);
+      if ((await lstat(host)).isDirectory()) throw new FsError('is_directory', `${v} is a directory.`);
+      await this.fs.trash.put(host, v);
+      this.record('server:sftp.delete', v);
+      s.status(id, STATUS_CODE.OK);
+    }));
+    s.on('RENAME', (id: number, from: string, to: string) => this.run(id, async () => {
+      const vf = clampVirtual(from);
+      const vt = clampVirtual(to);
+      this.need('file.update', 'rename', vf);
+      if (vf === '/' || vt === '/') throw new Denied('The server root cannot be renamed.');
+      const src = await this.host(vf, false);
+      const dst = await this.host(vt, false);
+      await lstat(src);
+      if (await exists(dst)) throw new FsError('exists', `${vt} already exists.`);
+      await rename(src, dst);
+      this.record('server:sftp.rename', { from: vf, to: vt });
+      s.status(id, STATUS_CODE.OK);
+    }));
+    s.on('READLINK', (id: number, p: string) => this.run(id, async () => {
+      const v = clampVirtual(p);
+      this.need('file.read', 'read a link', v);
+      const host = await this.host(v, false);
+      const target = path.resolve(path.dirname(host), await readlink(host));
+      const virtual = await this.fs.jail.virtualOf(target);
+      if (virtual === null) throw new FsError('outside_root', 'The link leads outside the server.');
+      s.name(id, [{ filename: virtual, longname: virtual, attrs: {} as Attributes }]);
+    }));
+    s.on('SYMLINK', (id: number, linkPath: string, targetPath: string) => this.run(id, async () => {
+      const link = clampVirtual(linkPath);
+      this.need('file.create', 'create a link', link);
+      const linkHost = await this.host(link, false);
+      // The target is read as a path inside the server (relative to the link's directory) and stored relative,
+      // so the link can only ever point inside the root.
+      const targetHost = await this.host(clampVirtual(targetPath, path.posix.dirname(link)), false);
+      await symlink(path.relative(path.dirname(linkHost), targetHost) || '.', linkHost);
+      this.record('server:sftp.create', link);
+      s.status(id, STATUS_CODE.OK);
+    }));
+    s.on('EXTENDED', (id: number) => s.status(id, STATUS_CODE.OP_UNSUPPORTED));
+  }
+
+  private async statReply(id: number, p: string, follow: boolean): Promise<void> {
+    const v = clampVirtual(p);
+    this.need('file.read', 'stat', v);
+    const host = await this.host(v, follow);
+    this.sftp.attrs(id, attrsOf(follow ? await stat(host) : await lstat(host)));
+  }
+
+  private async readdirReply(id: number, hb: Buffer): Promise<void> {
+    const h = this.handleOf(hb);
+    if (h.kind !== 'dir') throw new FsError('not_a_directory', 'not a directory handle');
+    this.need('file.read', 'list', h.path);
+    if (h.done) { this.sftp.status(id, STATUS_CODE.EOF); return; }
+    h.done = true;
+    const names = await readdir(h.host);
+    const entries = [];
+    for (const name of ['.', '..', ...names]) {
+      try {
+        entries.push(entryOf(name, await lstat(path.join(h.host, name)), this.who.login));
+      } catch {
+        // vanished meanwhile
+      }
+    }
+    this.sftp.name(id, entries);
+  }
+
+  private async openReply(id: number, p: string, flags: number, attrs: Attributes): Promise<void> {
+    const v = clampVirtual(p);
+    const reading = (flags & OPEN_MODE.READ) !== 0;
+    const writing = (flags & (OPEN_MODE.WRITE | OPEN_MODE.APPEND)) !== 0;
+    if (reading) this.need('file.read-content', 'read', v);
+    const host = await this.host(v);
+    const existed = await exists(host);
+    let write: Permission | null = null;
+    if (writing) {
+      write = existed ? 'file.update' : 'file.create';
+      if (!existed && !(flags & OPEN_MODE.CREAT)) throw new FsError('not_found', `${v} does not exist.`);
+      this.need(write, existed ? 'overwrite' : 'create', v);
+    }
+    if (v === '/') throw new FsError('is_directory', 'The root is a directory.');
+    let mode = reading && writing ? constants.O_RDWR : writing ? constants.O_WRONLY : constants.O_RDONLY;
+    if (flags & OPEN_MODE.APPEND) mode |= constants.O_APPEND;
+    if (flags & OPEN_MODE.CREAT) mode |= constants.O_CREAT;
+    if (flags & OPEN_MODE.TRUNC) mode |= constants.O_TRUNC;
+    if (flags & OPEN_MODE.EXCL) mode |= constants.O_EXCL;
+    const perm = typeof attrs?.mode === 'number' ? attrs.mode & 0o777 : 0o644;
+    const fh = await open(host, mode | constants.O_NOFOLLOW, perm);
+    if ((await fh.stat()).isDirectory()) { await fh.close(); throw new FsError('is_directory', `${v} is a directory.`); }
+    if (writing && !existed) this.record('server:sftp.create', v);
+    this.sftp.handle(id, this.newHandle({ kind: 'file', fh, path: v, write, wrote: false }));
+  }
+
+  private async applyAttrs(host: string, attrs: Attributes): Promise<void> {
+    if (typeof attrs.mode === 'number') await chmod(host, attrs.mode & 0o777);
+    if (typeof attrs.size === 'number') {
+      if ((await lstat(host)).isFile()) await truncate(host, attrs.size);
+    }
+    if (typeof attrs.atime === 'number' && typeof attrs.mtime === 'number') await utimes(host, attrs.atime, attrs.mtime);
+  }
+}
+
+async function exists(host: string): Promise<boolean> {
+  try {
+    await lstat(host);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function statusOf(err: unknown): number {
+  if (err instanceof Denied) return STATUS_CODE.PERMISSION_DENIED;
+  if (err instanceof FsError) {
+    if (err.code === 'not_found') return STATUS_CODE.NO_SUCH_FILE;
+    if (err.code === 'outside_root' || err.code === 'invalid_path') return STATUS_CODE.PERMISSION_DENIED;
+    return STATUS_CODE.FAILURE;
+  }
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return STATUS_CODE.NO_SUCH_FILE;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'ELOOP') return STATUS_CODE.PERMISSION_DENIED;
+  return STATUS_CODE.FAILURE;
+}
