@@ -27,7 +27,13 @@ async function main(): Promise<void> {
   for (const [name, bench] of Object.entries(BENCHES)) {
     if (only.length && !only.includes(name)) continue;
     process.stderr.write(`running ${name}…\n`);
-    rows.push(...(await bench()));
+    try {
+      rows.push(...(await bench()));
+    } catch (err) {
+      // One broken bench must not lose the others' figures: it shows as a failed row.
+      console.error(err);
+      rows.push({ bench: name, metric: 'failed', value: NaN, unit: '', target: '', ok: false, note: String((err as Error).message ?? err).slice(0, 120) });
+    }
   }
   const table = printTable(rows);
   console.log(table);
