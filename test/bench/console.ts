@@ -21,19 +21,30 @@ const COUNTS = (process.env.BENCH_FANOUT ?? '100,1000').split(',').map(Number);
 const BATCH_MS = 50;
 /** The gateway's defaults (30 sockets per server, 2,000 lines per 100 ms) would refuse the bench: raised for this run. */
 const ENV = { WS_MAX_SOCKETS_PER_SERVER: '2000', CONSOLE_THROTTLE_LINES: '1000000' };
-/** A game server printing RATE numbered lines per second, paced by the clock; `go` / `pause` on its console. */
+/**
+ * A game server printing RATE numbered lines per second: a fixed batch every 5 ms tick, never catching up. Its stdout
+ * is a pipe (synchronous writes), so when the panel falls behind the generator slows down instead of bursting.
+ */
 const STEADY = [
   "import readline from 'node:readline';",
   "process.stdout.write('Done (0.0s)! ready\\n');",
-  'let on = false; let n = 0; let t0 = 0; let sent = 0;',
-  "readline.createInterface({ input: process.stdin }).on('line', (l) => { if (l === 'go') { on = true; t0 = Date.now(); sent = 0; } if (l === 'pause') on = false; });",
-  'setInterval(() => {',
-  '  if (!on) return;',
-  // Never more than 100 ms of lines at once: a generator held up by a full pipe does not burst to catch up.
-  `  const due = Math.min(${RATE / 10}, Math.floor((Date.now() - t0) * ${RATE / 1000}) - sent); let out = '';`,
-  "  for (let i = 0; i < due; i++) out += 'line ' + (n++) + '\\n';",
-  `  sent += due; if (due === ${RATE / 10}) { t0 = Date.now(); sent = 0; } if (out) process.stdout.write(out);`,
-  '}, 5);',
+  'let on = false; let n = 0;',
+  "readline.createInterface({ input: process.stdin }).on('line', (l) => { if (l === 'go') on = true; if (l === 'pause') on = false; });",
+  // Paced by the wall clock: a blocking pipe write leaves Node's cached loop time stale, and a setInterval would then
+  // fire back to back. Behind schedule, ticks are dropped (never a burst to catch up).
+  'let next = Date.now();',
+  'const tick = () => {',
+  '  if (on) {',
+  "    let out = '';",
+  `    for (let i = 0; i < ${RATE / 200}; i++) out += 'line ' + (n++) + '\\n';`,
+  '    process.stdout.write(out);',
+  '  }',
+  '  next += 5;',
+  '  const now = Date.now();',
+  '  if (next < now) next = now + 5;',
+  '  setTimeout(tick, next - now);',
+  '};',
+  'tick();',
 ].join('\n');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
