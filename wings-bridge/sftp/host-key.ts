@@ -5,11 +5,31 @@ import ssh2 from 'ssh2';
 
 const { utils } = ssh2;
 
-/** The SFTP host key (ed25519), generated once and kept at `<dataDir>/sftp_host_ed25519_key` (0600). */
+const usable = (privateKey: string) => !(utils.parseKey(privateKey) instanceof Error);
+
+/**
+ * A new ed25519 pair that ssh2 can load. ssh2's own generator yields a key its parser rejects ("Malformed OpenSSH
+ * private key") about once in 250 tries, so every pair is checked before it is used.
+ */
+function generateUsablePair(): { private: string; public: string } {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pair = utils.generateKeyPairSync('ed25519');
+    if (usable(pair.private)) return pair;
+  }
+  throw new Error('Could not generate a usable SFTP host key.');
+}
+
+/**
+ * The SFTP host key (ed25519), generated once and kept at `<dataDir>/sftp_host_ed25519_key` (0600). A stored key
+ * ssh2 cannot load (the SFTP server could never have started with it) is replaced.
+ */
 export function loadHostKey(dataDir: string): string {
   const file = path.join(path.resolve(dataDir), 'sftp_host_ed25519_key');
-  if (existsSync(file)) return readFileSync(file, 'utf8');
-  const pair = utils.generateKeyPairSync('ed25519');
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8');
+    if (usable(stored)) return stored;
+  }
+  const pair = generateUsablePair();
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, pair.private, { mode: 0o600 });
   writeFileSync(`${file}.pub`, `${pair.public}\n`, { mode: 0o644 });
