@@ -5,6 +5,7 @@
 // line numbers seen at the reset and at the report), `close`.
 import readline from 'node:readline';
 import { Buffer } from 'node:buffer';
+import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
 const { url, namespace, token, count } = JSON.parse(process.argv[2] ?? '{}');
