@@ -1,9 +1,7 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import readline from 'node:readline';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -12,6 +10,7 @@ import { BRIDGE_NAMESPACE } from '@contracts/socket';
 import { HttpClient } from '../factories/http';
 import { startTestPanel } from '../factories/panel';
 import { makeServer, makeUser, TEST_PASSWORD } from '../factories/records';
+import { LineChild } from './child';
 import { row, type BenchRow } from './report';
 
 const RATE = 20_000;
@@ -72,40 +71,6 @@ async function settledMemory(): Promise<{ rss: number; heap: number }> {
   return { rss: median(rss), heap: median(heap) };
 }
 
-/** The clients' process: opens the sockets, then answers `reset` / `report` / `close` one line at a time. */
-class Clients {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly replies: string[] = [];
-  private waiter: (() => void) | null = null;
-
-  constructor(options: { url: string; namespace: string; token: string | null; count: number }) {
-    this.child = spawn(process.execPath, [path.join(import.meta.dirname, 'fanout-clients.mjs'), JSON.stringify(options)]);
-    this.child.stderr.on('data', (d: Buffer) => process.stderr.write(`clients: ${d.toString()}`));
-    readline.createInterface({ input: this.child.stdout }).on('line', (l) => { this.replies.push(l); this.waiter?.(); });
-  }
-
-  async reply(timeoutMs = 120_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.replies.length) {
-      if (Date.now() > deadline) throw new Error('the clients process did not answer');
-      await new Promise<void>((r) => { this.waiter = r; setTimeout(r, 250); });
-    }
-    return this.replies.shift() as string;
-  }
-
-  async ask(cmd: string): Promise<string> {
-    this.child.stdin.write(`${cmd}\n`);
-    return this.reply();
-  }
-
-  async close(): Promise<void> {
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.stdin.write('close\n');
-    await Promise.race([exited, sleep(5_000)]);
-    this.child.kill();
-  }
-}
-
 interface Phase { deliveries: number; share: number; offered: number; loopP99: number; rssPerSocket: number; heapPerSocket: number; lagMs: number }
 
 /**
@@ -149,9 +114,10 @@ export async function benchConsole(): Promise<BenchRow[]> {
     const command = (line: string) => client.post(`/api/client/servers/${server.uuid}/command`, { command: line });
     for (let i = 0; i < 50 && panel.app.daemon.status(server) !== 'running'; i++) await sleep(100);
 
+    const script = path.join(import.meta.dirname, 'fanout-clients.mjs');
     const open = (kind: 'cohost' | 'plain', count: number) => (kind === 'cohost'
-      ? new Clients({ url: panel.url, namespace: BRIDGE_NAMESPACE, token, count })
-      : new Clients({ url: plainUrl, namespace: '/', token: null, count }));
+      ? new LineChild(script, { url: panel.url, namespace: BRIDGE_NAMESPACE, token, count }, 'clients')
+      : new LineChild(script, { url: plainUrl, namespace: '/', token: null, count }, 'clients'));
     const phase = async (kind: 'cohost' | 'plain', count: number): Promise<Phase> => {
       // Warm-up: the same sockets once, so the heap has already grown to what connecting them needs in passing.
       const warm = open(kind, count);
@@ -162,7 +128,7 @@ export async function benchConsole(): Promise<BenchRow[]> {
       // window), and the median. One cycle moved RSS by ±3 MiB of allocator noise, the whole signal at 100 sockets.
       const rss: number[] = [];
       const heap: number[] = [];
-      let clients: Clients | null = null;
+      let clients: LineChild | null = null;
       for (let cycle = 0; cycle < MEMORY_CYCLES; cycle++) {
         if (clients) { await clients.close(); await sleep(500); }
         const mem0 = await settledMemory();

@@ -15,9 +15,19 @@ const { utils } = ssh2;
 
 const { OPEN_MODE, STATUS_CODE } = utils.sftp;
 
-type Handle =
-  | { kind: 'file'; fh: FileHandle; path: string; write: Permission | null; wrote: boolean }
-  | { kind: 'dir'; host: string; path: string; done: boolean };
+interface PendingWrite { readonly id: number; readonly offset: number; readonly data: Buffer }
+interface WriteRange { readonly start: number; readonly end: number; done: Promise<void> }
+interface FileHandleState {
+  kind: 'file'; fh: FileHandle; path: string; write: Permission | null; wrote: boolean;
+  /** WRITE requests gathered during this turn of the event loop (see SftpSession.queueWrite). */
+  gathered: PendingWrite[];
+  /** Writes issued and not yet answered, by byte range; READ, FSTAT, FSETSTAT and CLOSE wait for them. */
+  inFlight: Set<WriteRange>;
+}
+type Handle = FileHandleState | { kind: 'dir'; host: string; path: string; done: boolean };
+
+/** At most this many buffers in one `writev` (IOV_MAX on Linux). */
+const MAX_WRITE_BATCH_BUFFERS = 1024;
 
 class Denied extends Error {}
 
@@ -45,6 +55,8 @@ export class SftpSession {
     private readonly activity: SftpActivitySink,
     /** The session's keys, read when the channel opened; requests wait for it (they may arrive before it resolves). */
     private readonly ready: Promise<CompiledPermissions>,
+    /** Batches the connection's outgoing packets until the end of this loop phase (SftpServer's replyCorker). */
+    private readonly cork: () => void = () => undefined,
   ) {
     this.permissions = compile([]);
     this.ready = ready.then((p) => { this.permissions = p; return p; });
@@ -101,6 +113,7 @@ export class SftpSession {
     s.on('FSTAT', (id: number, hb: Buffer) => this.run(id, async () => {
       const h = this.handleOf(hb);
       this.need('file.read', 'stat', h.path);
+      if (h.kind === 'file') await this.settleWrites(h);
       s.attrs(id, attrsOf(h.kind === 'file' ? await h.fh.stat() : await lstat(h.host)));
     }));
     s.on('OPENDIR', (id: number, p: string) => this.run(id, async () => {
@@ -116,6 +129,7 @@ export class SftpSession {
       const h = this.handleOf(hb);
       if (h.kind !== 'file') throw new FsError('is_directory', 'not a file handle');
       this.need('file.read-content', 'read', h.path);
+      if (h.gathered.length || h.inFlight.size) await this.settleWrites(h);
       const buf = Buffer.alloc(Math.min(length, 256 * 1024));
       const { bytesRead } = await h.fh.read(buf, 0, buf.length, offset);
       if (bytesRead === 0) s.status(id, STATUS_CODE.EOF);
@@ -125,14 +139,13 @@ export class SftpSession {
       const h = this.handleOf(hb);
       if (h.kind !== 'file' || !h.write) throw new Denied('This handle was not opened for writing.');
       this.need(h.write, 'write', h.path);
-      await h.fh.write(data, 0, data.length, offset);
-      h.wrote = true;
-      s.status(id, STATUS_CODE.OK);
+      this.queueWrite(h, { id, offset, data });
     }));
     s.on('CLOSE', (id: number, hb: Buffer) => this.run(id, async () => {
       const h = this.handleOf(hb);
       this.handles.delete(hb.toString('hex'));
       if (h.kind === 'file') {
+        await this.settleWrites(h);
         await h.fh.close();
         if (h.wrote) this.record('server:sftp.write', h.path);
       }
@@ -141,6 +154,7 @@ export class SftpSession {
     s.on('FSETSTAT', (id: number, hb: Buffer, attrs: Attributes) => this.run(id, async () => {
       const h = this.handleOf(hb);
       this.need('file.update', 'change attributes of', h.path);
+      if (h.kind === 'file') await this.settleWrites(h);
       await this.applyAttrs(h.kind === 'file' ? await this.host(h.path) : h.host, attrs);
       s.status(id, STATUS_CODE.OK);
     }));
@@ -258,7 +272,77 @@ export class SftpSession {
     const fh = await open(host, mode | constants.O_NOFOLLOW, perm);
     if ((await fh.stat()).isDirectory()) { await fh.close(); throw new FsError('is_directory', `${v} is a directory.`); }
     if (writing && !existed) this.record('server:sftp.create', v);
-    this.sftp.handle(id, this.newHandle({ kind: 'file', fh, path: v, write, wrote: false }));
+    this.sftp.handle(id, this.newHandle({ kind: 'file', fh, path: v, write, wrote: false, gathered: [], inFlight: new Set() }));
+  }
+
+  /**
+   * WRITEs are gathered until the end of the event loop's current I/O phase, then each run of contiguous ones is
+   * one `writev`. A client such as `fastPut` keeps 64 writes of 32 KiB in flight: one thread-pool trip per request
+   * was the largest cost of an upload (docs/performance.md). Runs are written concurrently, except that a run waits
+   * for any earlier write it overlaps, so overlapping writes land in the order received. Each request is answered
+   * only once its bytes are written, and the permission is judged again when the gathered requests are written, so a
+   * revocation stops those too.
+   */
+  private queueWrite(h: FileHandleState, request: PendingWrite): void {
+    h.gathered.push(request);
+    if (h.gathered.length === 1) setImmediate(() => this.flushWrites(h));
+  }
+
+  private flushWrites(h: FileHandleState): void {
+    const requests = h.gathered;
+    h.gathered = [];
+    if (!h.write || !this.permissions.has(h.write)) {
+      for (const r of requests) this.sftp.status(r.id, STATUS_CODE.PERMISSION_DENIED, `${h.write ?? 'file.update'} is required to write.`);
+      return;
+    }
+    for (let i = 0; i < requests.length;) {
+      const start = (requests[i] as PendingWrite).offset;
+      let end = start;
+      let j = i;
+      while (j < requests.length && j - i < MAX_WRITE_BATCH_BUFFERS && (requests[j] as PendingWrite).offset === end) {
+        end += (requests[j] as PendingWrite).data.length;
+        j++;
+      }
+      const before = [...h.inFlight].filter((w) => w.start < end && start < w.end).map((w) => w.done);
+      const run = requests.slice(i, j);
+      const range: WriteRange = { start, end, done: Promise.resolve() };
+      range.done = (before.length ? Promise.all(before) : Promise.resolve())
+        .then(() => this.writeRun(h, run))
+        .catch(() => undefined)
+        .finally(() => { h.inFlight.delete(range); });
+      h.inFlight.add(range);
+      i = j;
+    }
+  }
+
+  private async writeRun(h: FileHandleState, run: PendingWrite[]): Promise<void> {
+    const first = run[0] as PendingWrite;
+    let written = 0;
+    try {
+      written = (await h.fh.writev(run.map((r) => r.data), first.offset)).bytesWritten;
+    } catch {
+      // Retried below one request at a time, so each gets its own answer.
+    }
+    this.cork();
+    for (const r of run) {
+      const done = written - (r.offset - first.offset);
+      try {
+        // A short or failed run: the rest of each request is written on its own.
+        if (done < r.data.length) await writeFully(h.fh, r.data, Math.max(0, done), r.offset);
+        h.wrote = true;
+        this.sftp.status(r.id, STATUS_CODE.OK);
+      } catch (err) {
+        this.sftp.status(r.id, statusOf(err), err instanceof Error ? err.message : 'failure');
+      }
+    }
+  }
+
+  /** Until every WRITE received on the handle so far has been written and answered. */
+  private async settleWrites(h: FileHandleState): Promise<void> {
+    while (h.gathered.length || h.inFlight.size) {
+      if (h.gathered.length) await new Promise((r) => setImmediate(r));
+      else await Promise.all([...h.inFlight].map((w) => w.done));
+    }
   }
 
   private async applyAttrs(host: string, attrs: Attributes): Promise<void> {
@@ -276,6 +360,14 @@ async function exists(host: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+async function writeFully(fh: FileHandle, data: Buffer, from: number, offset: number): Promise<void> {
+  for (let at = from; at < data.length;) {
+    const { bytesWritten } = await fh.write(data, at, data.length - at, offset + at);
+    if (bytesWritten === 0) throw new Error('short write');
+    at += bytesWritten;
   }
 }
 
