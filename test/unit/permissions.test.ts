@@ -59,6 +59,16 @@ describe('hasPermission', () => {
   it('a wildcard-looking category of another name grants nothing', () => {
     expect(hasPermission(['fil.*', 'file'], 'file.read')).toBe(false);
   });
+  it('trusts only a real compiled set: a look-alike iterable is compiled from its grants', () => {
+    const compiled = compile(['file.*']);
+    expect(hasPermission(compiled, 'file.delete')).toBe(true);
+    expect(hasPermission(compiled, 'control.console')).toBe(false);
+    // Carries a compiled set's fields and methods, but not its brand: its own grants (file.read) decide.
+    const lookAlike = Object.assign(['file.read'], { all: true, allowed: new Set(PERMISSION_KEYS), has: () => true, expand: () => PERMISSION_KEYS });
+    expect(hasPermission(lookAlike, 'control.console')).toBe(false);
+    expect(hasPermission(lookAlike, 'file.read')).toBe(true);
+    expect(hasPermission(new Set(['control.*']), 'control.stop')).toBe(true);
+  });
   it('expands a compiled set to the explicit keys it covers', () => {
     expect(compile(['control.*', 'activity.read']).expand()).toEqual(['control.console', 'control.start', 'control.stop', 'control.restart', 'activity.read']);
   });
