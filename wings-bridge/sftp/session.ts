@@ -291,8 +291,12 @@ export class SftpSession {
   private flushWrites(h: FileHandleState): void {
     const requests = h.gathered;
     h.gathered = [];
-    if (!h.write || !this.permissions.has(h.write)) {
-      for (const r of requests) this.sftp.status(r.id, STATUS_CODE.PERMISSION_DENIED, `${h.write ?? 'file.update'} is required to write.`);
+    try {
+      // Judged again: a revocation that arrived while these waited stops them (and is recorded once, as at arrival).
+      this.need(h.write ?? 'file.update', 'write', h.path);
+    } catch (err) {
+      this.cork();
+      for (const r of requests) this.sftp.status(r.id, STATUS_CODE.PERMISSION_DENIED, (err as Error).message);
       return;
     }
     for (let i = 0; i < requests.length;) {
