@@ -26,7 +26,7 @@ export interface BatchResult { code: number; stdout: string; stderr: string }
  * Runs OpenSSH's `sftp -b` with a batch of commands. Password logins go through SSH_ASKPASS (forced), key logins
  * through `-i`. A failing command (not prefixed with `-`) aborts the batch with a non-zero exit code.
  */
-export function openSshBatch(opts: { port: number; login: string; commands: string[]; password?: string; keyFile?: string; cwd?: string }): Promise<BatchResult> {
+export function openSshBatch(opts: { port: number; login: string; commands: string[]; password?: string; keyFile?: string; cwd?: string; verbose?: boolean }): Promise<BatchResult> {
   const batch = path.join(scratch, `batch-${Math.random().toString(36).slice(2)}`);
   writeFileSync(batch, `${opts.commands.join('\n')}\n`);
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: scratch };
@@ -42,6 +42,7 @@ export function openSshBatch(opts: { port: number; login: string; commands: stri
     args.push('-i', opts.keyFile, '-o', 'IdentitiesOnly=yes', '-o', 'PasswordAuthentication=no', '-o', 'BatchMode=yes');
   }
   // `-b` makes sftp add `BatchMode=yes`; ssh keeps the first value it sees, so our options must come before it.
+  if (opts.verbose) args.push('-vvv'); // sftp's own debug lines (extensions, buffer sizes) on stderr
   args.push('-b', batch, `${opts.login}@127.0.0.1`);
   return new Promise((resolve) => {
     // stdin closed: with a pipe left open, ssh waits on it after askpass answered.
@@ -63,7 +64,7 @@ export interface Ssh2Session {
 }
 
 /** Connects ssh2's client and opens the SFTP subsystem. */
-export function ssh2Connect(opts: { port: number; login: string; password?: string; privateKey?: string }): Promise<Ssh2Session> {
+export function ssh2Connect(opts: { port: number; login: string; password?: string; privateKey?: string; debug?: (line: string) => void }): Promise<Ssh2Session> {
   return new Promise((resolve, reject) => {
     const client = new Client();
     const closed = new Promise<void>((r) => client.once('close', () => r()));
@@ -75,6 +76,7 @@ export function ssh2Connect(opts: { port: number; login: string; password?: stri
       host: '127.0.0.1', port: opts.port, username: opts.login, readyTimeout: 10_000,
       ...(opts.password !== undefined ? { password: opts.password } : {}),
       ...(opts.privateKey ? { privateKey: opts.privateKey } : {}),
+      ...(opts.debug ? { debug: opts.debug } : {}),
     });
   });
 }

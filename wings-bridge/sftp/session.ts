@@ -6,6 +6,7 @@ import { FsError } from '@bridge/files/errors';
 import { clampVirtual } from '@bridge/files/jail';
 import type { LocalFilesystem } from '@bridge/files/local-filesystem';
 import { attrsOf, entryOf } from './attrs';
+import { LIMITS_EXTENSION, MAX_IO_BYTES, offerLimits, replyLimits } from './limits';
 import type { SftpActivitySink } from './types';
 // ssh2 is CommonJS: its named exports are not visible to Node's ESM loader (tsx), so take them off the default.
 import ssh2 from 'ssh2';
@@ -104,6 +105,7 @@ export class SftpSession {
 
   private attach(): void {
     const s = this.sftp;
+    offerLimits(s);
     s.on('REALPATH', (id: number, p: string) => this.run(id, async () => {
       const v = clampVirtual(p);
       s.name(id, [{ filename: v, longname: v, attrs: {} as Attributes }]);
@@ -130,7 +132,7 @@ export class SftpSession {
       if (h.kind !== 'file') throw new FsError('is_directory', 'not a file handle');
       this.need('file.read-content', 'read', h.path);
       if (h.gathered.length || h.inFlight.size) await this.settleWrites(h);
-      const buf = Buffer.alloc(Math.min(length, 256 * 1024));
+      const buf = Buffer.alloc(Math.min(length, MAX_IO_BYTES));
       const { bytesRead } = await h.fh.read(buf, 0, buf.length, offset);
       if (bytesRead === 0) s.status(id, STATUS_CODE.EOF);
       else s.data(id, buf.subarray(0, bytesRead));
@@ -221,7 +223,9 @@ export class SftpSession {
       this.record('server:sftp.create', link);
       s.status(id, STATUS_CODE.OK);
     }));
-    s.on('EXTENDED', (id: number) => s.status(id, STATUS_CODE.OP_UNSUPPORTED));
+    s.on('EXTENDED', (id: number, name: string) => {
+      if (name !== LIMITS_EXTENSION || !replyLimits(s, id)) s.status(id, STATUS_CODE.OP_UNSUPPORTED);
+    });
   }
 
   private async statReply(id: number, p: string, follow: boolean): Promise<void> {
