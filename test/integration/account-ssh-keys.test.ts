@@ -91,8 +91,8 @@ describe('SSH keys', () => {
   it('can be managed with an API key', async () => {
     const user = await makeUser(panel.app.db);
     const keyed = new HttpClient(panel.url).withApiKey(await makeApiKey(panel.app.db, user));
-    const key = ssh2.utils.generateKeyPairSync('ed25519');
-    expect((await keyed.post('/api/client/account/ssh-keys', { name: 'ci', public_key: key.public })).status).toBe(200);
+    const key = keygen('ci', 'ed25519');
+    expect((await keyed.post('/api/client/account/ssh-keys', { name: 'ci', public_key: key.publicKey })).status).toBe(200);
     expect((await keyed.get('/api/client/account/ssh-keys')).body.data).toHaveLength(1);
   });
 });

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
-import { utils as sshUtils } from 'ssh2';
 import type { Permission } from '@contracts/permissions';
 import { POWER_ACTIONS, type PowerSignal } from '@contracts/socket';
 import type { AppContext } from '@server/context';
@@ -14,6 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { create as tarCreate } from 'tar';
 import { serverRoot } from '@bridge/files/local-filesystem';
+import { generateUsablePair } from '@bridge/sftp/host-key';
 import { mintFileToken } from '@server/services/files/file-tokens';
 import type { RouteDef } from '@server/http/manifest';
 import { manifest } from '@server/routes';
@@ -136,7 +136,7 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
     const token = await makeApiKey(s.app.db, caller);
     return { caller, params: { identifier: token.slice(5, 21) } };
   },
-  'POST /api/client/account/ssh-keys': () => ({ body: { name: 'matrix', public_key: sshUtils.generateKeyPairSync('ed25519').public } }),
+  'POST /api/client/account/ssh-keys': () => ({ body: { name: 'matrix', public_key: generateUsablePair().public } }), // ssh2's generator alone fails ~1 in 250
   [`POST ${S}/users`]: () => ({ body: { email: `matrix-${unique()}@example.com`, permissions: [] } }),
   [`GET ${S}/users/:user`]: async (s) => ({ params: { user: (await target(s)).uuid } }),
   [`POST ${S}/users/:user`]: async (s) => ({ params: { user: (await target(s)).uuid }, body: { permissions: ['control.console'] } }),

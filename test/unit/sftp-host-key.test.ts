@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadHostKey } from '@bridge/sftp/host-key';
+import { generateUsablePair, loadHostKey } from '@bridge/sftp/host-key';
 
 const dirs: string[] = [];
 const fresh = () => { const d = mkdtempSync(path.join(os.tmpdir(), 'cohost-hostkey-')); dirs.push(d); return d; };
@@ -23,6 +23,13 @@ describe('the SFTP host key', () => {
     for (let i = 0; i < 600; i++) {
       rmSync(path.join(dir, 'sftp_host_ed25519_key'), { force: true });
       expect(parses(loadHostKey(dir))).toBe(true);
+    }
+  });
+
+  it('generateUsablePair gives pairs whose both halves ssh2 can load (test fixtures use it for SSH keys)', () => {
+    for (let i = 0; i < 600; i++) {
+      const pair = generateUsablePair();
+      expect(parses(pair.private) && parses(pair.public)).toBe(true);
     }
   });
 

@@ -5,18 +5,18 @@ import ssh2 from 'ssh2';
 
 const { utils } = ssh2;
 
-const usable = (privateKey: string) => !(utils.parseKey(privateKey) instanceof Error);
+const usable = (key: string) => !(utils.parseKey(key) instanceof Error);
 
 /**
- * A new ed25519 pair that ssh2 can load. ssh2's own generator yields a key its parser rejects ("Malformed OpenSSH
- * private key") about once in 250 tries, so every pair is checked before it is used.
+ * A new ed25519 pair that ssh2 can load. ssh2's own generator yields a pair its parser rejects ("Malformed OpenSSH
+ * private key", and the public half likewise) about once in 250 tries, so every pair is checked before it is used.
  */
-function generateUsablePair(): { private: string; public: string } {
+export function generateUsablePair(): { private: string; public: string } {
   for (let attempt = 0; attempt < 20; attempt++) {
     const pair = utils.generateKeyPairSync('ed25519');
-    if (usable(pair.private)) return pair;
+    if (usable(pair.private) && usable(pair.public)) return pair;
   }
-  throw new Error('Could not generate a usable SFTP host key.');
+  throw new Error('Could not generate a usable ed25519 key pair.');
 }
 
 /**
