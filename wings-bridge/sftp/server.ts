@@ -36,7 +36,8 @@ interface Live {
 
 /**
  * Holds the connection's writes until the end of the event loop's current phase, so the answers produced together
- * (a run of WRITE statuses, READ data) leave in one system call instead of one each.
+ * (a run of WRITE statuses) leave in one system call instead of one each. (READ answers are not held: downloads
+ * slowed when their data waited for the end of the phase.)
  */
 export function replyCorker(socket: Socket | undefined): () => void {
   let corked = false;
