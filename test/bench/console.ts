@@ -11,7 +11,7 @@ import { HttpClient } from '../factories/http';
 import { startTestPanel } from '../factories/panel';
 import { makeServer, makeUser, TEST_PASSWORD } from '../factories/records';
 import { LineChild } from './child';
-import { row, type BenchRow } from './report';
+import { median, row, type BenchRow } from './report';
 
 const RATE = 20_000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -67,7 +67,6 @@ async function settledMemory(): Promise<{ rss: number; heap: number }> {
     rss.push(m.rss);
     heap.push(m.heapUsed + m.external);
   }
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[2] as number;
   return { rss: median(rss), heap: median(heap) };
 }
 
@@ -140,7 +139,6 @@ export async function benchConsole(): Promise<BenchRow[]> {
         rss.push((mem1.rss - mem0.rss) / count);
         heap.push((mem1.heap - mem0.heap) / count);
       }
-      const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
       const rssPerSocket = median(rss);
       const heapPerSocket = median(heap);
       debug(`${kind} ${count}: RSS per socket ${rss.map((x) => (x / 1024).toFixed(1)).join(' ')} KiB`);

@@ -28,7 +28,7 @@ interface Ssh2SftpInternals {
 
 function internals(sftp: SFTPWrapper): Ssh2SftpInternals | null {
   const raw = sftp as unknown as Partial<Ssh2SftpInternals>;
-  return typeof raw.push === 'function' && raw._version === -1 && typeof raw.outgoing?.window === 'number'
+  return typeof raw.push === 'function' && typeof raw._version === 'number' && typeof raw.outgoing?.window === 'number'
     && typeof raw._protocol?.channelData === 'function' ? raw as Ssh2SftpInternals : null;
 }
 
@@ -61,7 +61,7 @@ function packet(type: number, body: Buffer[]): Buffer {
  */
 export function offerLimits(sftp: SFTPWrapper): boolean {
   const raw = internals(sftp);
-  if (!raw) return false;
+  if (!raw || raw._version !== -1) return false; // not ssh2's expected shape, or INIT already answered
   const push = raw.push.bind(raw);
   let head: Buffer = Buffer.alloc(0);
   raw.push = (data: Buffer | null) => {
@@ -95,13 +95,13 @@ function readLength(raw: Ssh2SftpInternals): number {
 
 /** The EXTENDED_REPLY to a `limits@openssh.com` request; false if the channel had no room for it. */
 export function replyLimits(sftp: SFTPWrapper, requestId: number): boolean {
-  const raw = sftp as unknown as Partial<Ssh2SftpInternals>;
-  if (typeof raw._protocol?.channelData !== 'function' || typeof raw.outgoing?.window !== 'number') return false;
+  const raw = internals(sftp);
+  if (!raw) return false;
   const body = Buffer.alloc(4 + 8 * 4);
   body.writeUInt32BE(requestId >>> 0, 0);
   body.writeBigUInt64BE(BigInt(MAX_PACKET_BYTES), 4);
-  body.writeBigUInt64BE(BigInt(readLength(raw as Ssh2SftpInternals)), 12);
+  body.writeBigUInt64BE(BigInt(readLength(raw)), 12);
   body.writeBigUInt64BE(BigInt(MAX_IO_BYTES), 20); // write length
   body.writeBigUInt64BE(0n, 28); // open handles: no limit of ours
-  return send(raw as Ssh2SftpInternals, packet(FXP_EXTENDED_REPLY, [body]));
+  return send(raw, packet(FXP_EXTENDED_REPLY, [body]));
 }
