@@ -14,6 +14,7 @@ import { systemClock, type AppContext, type Clock } from './context';
 import { createLocalDaemon } from './daemon';
 import { startSftp } from './services/sftp-server';
 import { createLogger } from './logger';
+import { ServerThrottles } from './http/server-throttles';
 import { createMailer, type Mailer } from './mail/mailer';
 import { resolveSecrets } from './secrets';
 
@@ -71,7 +72,9 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     if (!given.bus) closers.unshift(() => bus.close());
     if (!given.daemon) closers.unshift(() => daemon.close());
     const mailer = given.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: path.join(path.resolve(config.DATA_DIR), 'outbox'), logger });
-    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock: options.clock ?? systemClock };
+    const clock = options.clock ?? systemClock;
+    const throttles = new ServerThrottles(clock, config.SERVER_THROTTLES);
+    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles };
     await options.afterMigrate?.(app);
 
     const express = createHttpApp(app, options.routes);

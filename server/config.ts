@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SERVER_THROTTLES, type ServerThrottleName, type ThrottleOverrides } from './http/server-throttles';
 
 /** Every environment variable Cohost reads (DESIGN §10), parsed once at start. Empty values count as unset. */
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
@@ -37,6 +38,19 @@ export const configSchema = z.object({
   FILE_MAX_READ_BYTES: positive(5 * 1024 * 1024),
   FILE_MAX_UPLOAD_BYTES: positive(100 * 1024 * 1024),
   ARCHIVE_MAX_EXTRACT_BYTES: positive(1024 * 1024 * 1024),
+  /** Overrides of the per-server throttles (DESIGN §12), e.g. `backup.create=5/600,database.create=10/60`. */
+  SERVER_THROTTLES: z.string().default('').transform((raw, ctx) => {
+    const out: ThrottleOverrides = {};
+    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^([a-z.]+)=(\d+)\/(\d+)$/.exec(part);
+      if (!m || !(m[1]! in SERVER_THROTTLES) || Number(m[2]) < 1 || Number(m[3]) < 1) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not name=limit/seconds with a known name (${Object.keys(SERVER_THROTTLES).join(', ')})` });
+        return z.NEVER;
+      }
+      out[m[1] as ServerThrottleName] = { limit: Number(m[2]), windowSeconds: Number(m[3]) };
+    }
+    return out;
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;

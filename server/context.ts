@@ -3,6 +3,7 @@ import type { Database } from '@db/client';
 import type { RevocationBus } from '@bridge/bus';
 import type { Daemon } from '@bridge/daemon';
 import type { Config } from './config';
+import type { ServerThrottles } from './http/server-throttles';
 import type { Logger } from './logger';
 import type { Mailer } from './mail/mailer';
 import type { Secrets } from './secrets';
@@ -23,4 +24,6 @@ export interface AppContext {
   readonly daemon: Daemon;
   readonly mailer: Mailer;
   readonly clock: Clock;
+  /** Per-server throttles (DESIGN §12), one set per panel instance. */
+  readonly throttles: ServerThrottles;
 }

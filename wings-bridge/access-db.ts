@@ -5,6 +5,7 @@
 import { effectiveGrants } from '@contracts/access';
 import { findAccessByUuids } from '@db/repositories/access';
 import { findServerByRef } from '@db/repositories/servers';
+import { serverRunSpec } from '@db/repositories/server-environment';
 import type { Executor } from '@db/client';
 import type { AccessLookup, LiveAccess } from './access';
 import type { DaemonServer } from './daemon';
@@ -30,6 +31,6 @@ export class DatabaseAccessLookup implements AccessLookup, ServerDirectory {
 
   async find(serverUuid: string): Promise<DaemonServer | null> {
     const server = await findServerByRef(this.db, serverUuid);
-    return server ? { uuid: server.uuid, startupCommand: server.startupCommand } : null;
+    return server ? serverRunSpec(this.db, server) : null;
   }
 }

@@ -9,6 +9,8 @@ export type ServerState = 'offline' | 'starting' | 'running' | 'stopping';
 export interface DaemonServer {
   readonly uuid: string;
   readonly startupCommand: string;
+  /** Extra environment for the server's process (startup variables, SERVER_IP/SERVER_PORT, …), read at start. */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 export interface ServerStats {

@@ -1,5 +1,11 @@
-import { bigint, boolean, datetime, index, json, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { bigint, boolean, datetime, index, int, json, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 import { users } from './users';
+
+/** Every value of `servers.status` (null = ready). */
+export const SERVER_STATUSES = ['installing', 'install_failed', 'reinstall_failed', 'restoring_backup', 'migrating'] as const;
+export type ServerStatus = (typeof SERVER_STATUSES)[number];
+/** States during which the server's client routes answer 409 (but reads of its own status). */
+export const SERVER_TRANSIENT_STATES: readonly ServerStatus[] = ['installing', 'restoring_backup', 'migrating'];
 
 /** A Wings node (or this host). Servers without a node run on the LocalDaemon. */
 export const nodes = mysqlTable('nodes', {
@@ -24,6 +30,17 @@ export const servers = mysqlTable('servers', {
   nodeId: bigint('node_id', { mode: 'number', unsigned: true }).references(() => nodes.id),
   startupCommand: text('startup_command').notNull(),
   suspended: boolean('suspended').notNull().default(false),
+  /**
+   * Pterodactyl's `status`: null when ready. The transient states (SERVER_TRANSIENT_STATES) answer 409 to the
+   * server's client routes but reads of its own status (DESIGN §12).
+   */
+  status: varchar('status', { length: 32, enum: SERVER_STATUSES }),
+  /** Per-server feature limits (DESIGN §12): NULL = unlimited, 0 = feature disabled. */
+  backupLimit: int('backup_limit', { unsigned: true }),
+  databaseLimit: int('database_limit', { unsigned: true }),
+  allocationLimit: int('allocation_limit', { unsigned: true }),
+  scheduleLimit: int('schedule_limit', { unsigned: true }),
+  proxyLimit: int('proxy_limit', { unsigned: true }),
   createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
   updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
 }, (t) => [index('servers_owner_id_idx').on(t.ownerId)]);

@@ -48,6 +48,11 @@ export interface RouteDef<B = unknown, Q = unknown> {
    * every panel instance keeps its own counters. They answer by calling `next(err)` with an HttpError.
    */
   readonly limiters?: (app: AppContext) => RequestHandler[];
+  /**
+   * Served while the server is installing, restoring a backup or migrating (reads of the server's own status);
+   * every other `:server` route answers 409 then (DESIGN §12).
+   */
+  readonly duringTransient?: boolean;
   /** A valid request, for the permission matrix. `:params` other than `:server` are filled by the matrix fixtures. */
   readonly example?: { readonly body?: unknown; readonly query?: Record<string, string> };
   readonly handler: (ctx: RouteContext<B, Q>) => Promise<unknown>;

@@ -38,7 +38,7 @@ async function handle(app: AppContext, def: RouteDef<unknown, unknown>, req: Req
   if (def.need !== 'public') {
     const { actor: who, principal } = await authenticate(app, req, { allowApiKey: def.need !== 'session', serverRef });
     actor = who;
-    if (typeof rawRef === 'string') access = judgeAccess(who.user, principal.server, principal.subuser);
+    if (typeof rawRef === 'string') access = judgeAccess(who.user, principal.server, principal.subuser, { duringTransient: def.duringTransient === true });
   } else if (req.session?.auth) {
     actor = (await authenticate(app, req, { allowApiKey: false }).catch(() => null))?.actor ?? null;
   }

@@ -25,11 +25,11 @@ export const serverPowerRoutes = [
     handler: async ({ app, actor, access, body }) => { await sendConsoleCommand(app, actor, access, body.command); },
   }),
   route({
-    method: 'GET', path: '/api/client/servers/:server/resources', need: 'access',
+    method: 'GET', path: '/api/client/servers/:server/resources', need: 'access', duringTransient: true,
     handler: async ({ app, access }) => getServerResources(app, access),
   }),
   route({
-    method: 'GET', path: '/api/client/servers/:server/websocket', need: 'websocket.connect',
+    method: 'GET', path: '/api/client/servers/:server/websocket', need: 'websocket.connect', duringTransient: true,
     handler: async ({ app, actor, access, req }) => issueWebsocketToken(app, actor, access, req),
   }),
 ];

@@ -30,7 +30,7 @@ export const systemRoutes = [
     },
   }),
   route({
-    method: 'GET', path: '/api/client/servers/:server', need: 'access',
+    method: 'GET', path: '/api/client/servers/:server', need: 'access', duringTransient: true,
     handler: async ({ access }) => serverView(access),
   }),
 ];

@@ -1,7 +1,7 @@
 import { effectiveGrants } from '@contracts/access';
 import { compile } from '@contracts/permissions';
 import { findServerWithMembership } from '@db/repositories/servers';
-import type { ServerRow, SubuserRow } from '@db/schema/servers';
+import { SERVER_TRANSIENT_STATES, type ServerRow, type ServerStatus, type SubuserRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
 import type { Executor } from '@db/client';
 import { ERROR_CODES } from '@contracts/errors';
@@ -28,16 +28,37 @@ export function normaliseServerRef(ref: string): string | null {
   return /^[0-9a-f]{8}(-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$/i.test(ref) ? ref.toLowerCase() : null;
 }
 
+const TRANSIENT_DETAIL: Partial<Record<ServerStatus, string>> = {
+  installing: 'This server has not yet completed its installation process, please try again later.',
+  restoring_backup: 'This server is currently restoring from a backup, please try again later.',
+  migrating: 'This server is currently receiving a migration, please try again later.',
+};
+
+/** Whether the server is in a state that refuses its client routes (DESIGN §12). */
+export function isTransient(server: ServerRow): boolean {
+  return server.status !== null && SERVER_TRANSIENT_STATES.includes(server.status);
+}
+
+/** The 409 a server in a transient state answers with. */
+export function transientConflict(server: ServerRow) {
+  const detail = (server.status && TRANSIENT_DETAIL[server.status]) ?? 'This server is currently in an unsupported state, please try again later.';
+  return httpError(409, ERROR_CODES.suspended, detail, { status: server.status });
+}
+
 /**
  * Judges a membership already read: non-members (and unknown servers) get 404, never 403 (no existence leak); a
- * suspended server gives 409 to everyone but root admins.
+ * suspended server gives 409 to everyone but root admins; so does a server in a transient state (installing,
+ * restoring a backup, migrating), unless the route only reads the server's own status (`duringTransient`).
  */
-export function judgeAccess(user: UserRow, server: ServerRow | null, subuser: SubuserRow | null): ServerAccess {
+export function judgeAccess(
+  user: UserRow, server: ServerRow | null, subuser: SubuserRow | null, options: { duringTransient?: boolean } = {},
+): ServerAccess {
   const access = server ? accessFrom(user, server, subuser) : null;
   if (!server || !access) throw notFound();
   if (server.suspended && !user.rootAdmin) {
     throw httpError(409, ERROR_CODES.suspended, 'This server is currently suspended and the functionality requested is unavailable.');
   }
+  if (!options.duringTransient && !user.rootAdmin && isTransient(server)) throw transientConflict(server);
   return access;
 }
 

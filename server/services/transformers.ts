@@ -33,12 +33,15 @@ export function serverItem(server: ServerRow, isOwner: boolean) {
       name: server.name,
       node: 'local',
       description: server.description ?? '',
-      status: null,
+      status: server.suspended ? 'suspended' : server.status,
       is_suspended: server.suspended,
-      is_installing: false,
+      is_installing: server.status === 'installing',
       is_transferring: false,
       invocation: server.startupCommand,
-      feature_limits: { databases: 0, allocations: 0, backups: 0 },
+      feature_limits: {
+        databases: server.databaseLimit, allocations: server.allocationLimit, backups: server.backupLimit,
+        schedules: server.scheduleLimit, proxies: server.proxyLimit,
+      },
       created_at: server.createdAt.toISOString(),
     },
   };

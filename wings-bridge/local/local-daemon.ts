@@ -111,6 +111,7 @@ export class LocalDaemon implements Daemon {
     }
     const env: NodeJS.ProcessEnv = { HOME: cwd, SERVER_UUID: server.uuid };
     for (const k of PASSED_ENV) if (process.env[k] !== undefined) env[k] = process.env[k];
+    Object.assign(env, server.environment ?? {});
     return {
       cwd, command: server.startupCommand, env,
       readyMarker: this.options.readyMarker ?? /\bDone\b.*!/,
