@@ -1,7 +1,6 @@
 import { findSchedule, shiftSequences, updateSchedule, type ScheduleWithTasks } from '@db/repositories/schedules';
 import type { ScheduleTaskRow } from '@db/schema/schedules';
 import type { Tx } from '@db/client';
-import type { AppContext } from '../../context';
 import type { Actor, ServerAccess } from '../../http/types';
 import type { TaskInput } from './inputs';
 import { requireKey, requireTaskKey } from './schedule-access';
