@@ -7,8 +7,8 @@ import type { Sweep } from './sweep';
 /** How many jobs one round claims per instance. */
 export const JOB_BATCH = 20;
 
-/** Retry backoff after the n-th failed attempt: 2 s, 4 s, 8 s … capped at 10 minutes. */
-export const retryDelayMs = (attempts: number) => Math.min(600_000, 1000 * 2 ** Math.max(1, attempts));
+/** Retry backoff after the n-th failed attempt: 2, 4, 8 … times `baseMs` (1 s by default), capped at 10 minutes. */
+export const retryDelayMs = (attempts: number, baseMs = 1000) => Math.min(600_000, baseMs * 2 ** Math.max(1, attempts));
 
 /**
  * The queued-jobs sweep: puts back jobs whose lease ran out (their panel died mid-run), then claims due jobs with
@@ -16,7 +16,7 @@ export const retryDelayMs = (attempts: number) => Math.min(600_000, 1000 * 2 ** 
  * written only while the claim still holds it (same attempt, still running), so a job taken over is never finished
  * twice.
  */
-export function jobsSweep(handlers: JobHandlers): Sweep {
+export function jobsSweep(handlers: JobHandlers, options: { retryBaseMs?: number } = {}): Sweep {
   return {
     name: 'jobs',
     run: async (app, now) => {
@@ -32,12 +32,12 @@ export function jobsSweep(handlers: JobHandlers): Sweep {
         for (const job of due) await updateJob(tx, job.id, { status: 'running', attempts: job.attempts + 1, leaseUntil, updatedAt: now });
         return due.map((job) => ({ ...job, status: 'running' as const, attempts: job.attempts + 1, leaseUntil }));
       });
-      for (const job of claimed) app.work.track(runJob(app, handlers, job));
+      for (const job of claimed) app.work.track(runJob(app, handlers, job, options.retryBaseMs));
     },
   };
 }
 
-async function runJob(app: AppContext, handlers: JobHandlers, job: JobRow): Promise<void> {
+async function runJob(app: AppContext, handlers: JobHandlers, job: JobRow, retryBaseMs?: number): Promise<void> {
   const heartbeat = setInterval(() => {
     updateClaimedJob(app.db, job.id, job.attempts, { leaseUntil: new Date(app.clock.now().getTime() + app.config.RUNNER_LEASE_MS) })
       .catch((err: unknown) => app.logger.warn({ err, job: job.id }, 'job lease renewal failed; retrying'));
@@ -64,7 +64,7 @@ async function runJob(app: AppContext, handlers: JobHandlers, job: JobRow): Prom
       await updateClaimedJob(app.db, job.id, job.attempts, { status: 'failed', leaseUntil: null, lastError: error.slice(0, 4000), finishedAt: now, updatedAt: now });
     } else {
       await updateClaimedJob(app.db, job.id, job.attempts, {
-        status: 'queued', leaseUntil: null, lastError: error.slice(0, 4000), runAt: new Date(now.getTime() + retryDelayMs(job.attempts)), updatedAt: now,
+        status: 'queued', leaseUntil: null, lastError: error.slice(0, 4000), runAt: new Date(now.getTime() + retryDelayMs(job.attempts, retryBaseMs)), updatedAt: now,
       });
     }
   } catch (err) {
