@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { jobs, type JobRow } from '../schema/jobs';
 
@@ -7,18 +7,20 @@ export type NewJob = typeof jobs.$inferInsert;
 /** Inserts a job; with a dedupe key already queued or run, nothing is inserted and null is returned. */
 export async function insertJob(db: Executor, row: NewJob): Promise<number | null> {
   const [result] = await db.insert(jobs).values(row).onDuplicateKeyUpdate({ set: { id: sql`${jobs.id}` } });
-  return result.affectedRows === 1 ? result.insertId : null;
+  return result.insertId > 0 ? result.insertId : null; // a duplicate key reports no insert id
 }
 
-/** Queued jobs due at `now`, locked for this transaction; rows another instance holds are skipped. */
-export async function lockDueJobs(tx: Executor, now: Date, limit: number): Promise<JobRow[]> {
-  return tx.select().from(jobs).where(and(eq(jobs.status, 'queued'), lte(jobs.runAt, now)))
+/** Queued jobs of `kinds` due at `now`, locked for this transaction; rows another instance holds are skipped. */
+export async function lockDueJobs(tx: Executor, now: Date, limit: number, kinds: readonly string[]): Promise<JobRow[]> {
+  if (!kinds.length) return [];
+  return tx.select().from(jobs).where(and(eq(jobs.status, 'queued'), lte(jobs.runAt, now), inArray(jobs.kind, [...kinds])))
     .orderBy(asc(jobs.runAt), asc(jobs.id)).limit(limit).for('update', { skipLocked: true });
 }
 
-/** Running jobs whose lease ran out (their panel died), locked for this transaction. */
-export async function lockStaleJobs(tx: Executor, now: Date, limit: number): Promise<JobRow[]> {
-  return tx.select().from(jobs).where(and(eq(jobs.status, 'running'), lt(jobs.leaseUntil, now)))
+/** Running jobs of `kinds` whose lease ran out (their panel died), locked for this transaction. */
+export async function lockStaleJobs(tx: Executor, now: Date, limit: number, kinds: readonly string[]): Promise<JobRow[]> {
+  if (!kinds.length) return [];
+  return tx.select().from(jobs).where(and(eq(jobs.status, 'running'), lt(jobs.leaseUntil, now), inArray(jobs.kind, [...kinds])))
     .orderBy(asc(jobs.leaseUntil)).limit(limit).for('update', { skipLocked: true });
 }
 

@@ -11,8 +11,11 @@ export interface JobHandler<P = unknown> {
 
 export type JobHandlers = Readonly<Record<string, JobHandler<never> | JobHandler>>;
 
+/** Declares a handler, its payload type inferred from its schema. */
+export const defineJob = <P>(handler: JobHandler<P>): JobHandler<P> => handler;
+
 /**
- * The panel's job kinds, by name. Mass mail (§21) and soft-delete cleanup add theirs here at merge; a job of a kind
- * no handler knows fails at once with a clear `last_error`.
+ * The panel's job kinds, by name. Mass mail (§21) and soft-delete cleanup add theirs here at merge. A runner claims
+ * only the kinds it has handlers for, so during a rolling upgrade a job of a new kind waits for a panel that knows it.
  */
 export const JOB_HANDLERS: JobHandlers = {};

@@ -11,7 +11,7 @@ export const JOB_BATCH = 20;
 export const retryDelayMs = (attempts: number, baseMs = 1000) => Math.min(600_000, baseMs * 2 ** Math.max(1, attempts));
 
 /**
- * The queued-jobs sweep: puts back jobs whose lease ran out (their panel died mid-run), then claims due jobs with
+ * The queued-jobs sweep, for the kinds `handlers` knows: puts back jobs whose lease ran out (their panel died mid-run), then claims due jobs with
  * SKIP LOCKED — each claim counts an attempt and sets a lease — and runs them in the background. A job's end is
  * written only while the claim still holds it (same attempt, still running), so a job taken over is never finished
  * twice.
@@ -20,14 +20,16 @@ export function jobsSweep(handlers: JobHandlers, options: { retryBaseMs?: number
   return {
     name: 'jobs',
     run: async (app, now) => {
+      const kinds = Object.keys(handlers);
+      if (!kinds.length) return;
       const claimed = await app.db.transaction(async (tx) => {
-        for (const stale of await lockStaleJobs(tx, now, JOB_BATCH)) {
+        for (const stale of await lockStaleJobs(tx, now, JOB_BATCH, kinds)) {
           const spent = stale.attempts >= stale.maxAttempts;
           await updateJob(tx, stale.id, spent
             ? { status: 'failed', lastError: 'lease expired (the panel running it stopped)', leaseUntil: null, finishedAt: now, updatedAt: now }
             : { status: 'queued', leaseUntil: null, runAt: now, lastError: 'lease expired (the panel running it stopped)', updatedAt: now });
         }
-        const due = await lockDueJobs(tx, now, JOB_BATCH);
+        const due = await lockDueJobs(tx, now, JOB_BATCH, kinds);
         const leaseUntil = new Date(now.getTime() + app.config.RUNNER_LEASE_MS);
         for (const job of due) await updateJob(tx, job.id, { status: 'running', attempts: job.attempts + 1, leaseUntil, updatedAt: now });
         return due.map((job) => ({ ...job, status: 'running' as const, attempts: job.attempts + 1, leaseUntil }));
