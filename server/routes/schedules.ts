@@ -17,7 +17,10 @@ const example = { name: 'Nightly restart', is_active: true, only_when_online: fa
 export const scheduleRoutes = [
   route({
     method: 'GET', path: base, need: 'schedule.read',
-    handler: async ({ app, access }) => ({ object: 'list', data: (await viewSchedules(app, access)).map((s) => scheduleItem(s.schedule, s.tasks)) }),
+    // meta.timezone: the panel's timezone the cron fields are read in (the UI's cron helper computes with it).
+    handler: async ({ app, access }) => ({
+      object: 'list', data: (await viewSchedules(app, access)).map((s) => scheduleItem(s.schedule, s.tasks)), meta: { timezone: app.config.APP_TIMEZONE },
+    }),
   }),
   route({
     method: 'POST', path: base, need: 'schedule.create', body: scheduleBody, example: { body: example },
