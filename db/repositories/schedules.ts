@@ -92,9 +92,11 @@ export async function lockStaleRuns(tx: Executor, now: Date, limit: number): Pro
     .orderBy(asc(schedules.leaseUntil)).limit(limit).for('update', { skipLocked: true });
 }
 
-/** Marks every task of the schedule queued for the run that starts. */
-export async function queueAllTasks(db: Executor, scheduleId: number, now: Date): Promise<void> {
-  await db.update(scheduleTasks).set({ isQueued: true, updatedAt: now }).where(eq(scheduleTasks.scheduleId, scheduleId));
+/** Marks every task of the schedules queued for the runs that start (one statement for a whole claim round). */
+export async function queueAllTasks(db: Executor, scheduleIds: number | readonly number[], now: Date): Promise<void> {
+  const ids = typeof scheduleIds === 'number' ? [scheduleIds] : [...scheduleIds];
+  if (!ids.length) return;
+  await db.update(scheduleTasks).set({ isQueued: true, updatedAt: now }).where(inArray(scheduleTasks.scheduleId, ids));
 }
 
 /** The tasks still queued in a run, in sequence order. */

@@ -3,9 +3,15 @@
  * shutting down stops waiting at once. Work cut short this way is not lost: its lease runs out and another instance
  * (or this one after a restart) takes it over.
  */
+import { setMaxListeners } from 'node:events';
+
 export class BackgroundWork {
   private readonly running = new Set<Promise<unknown>>();
   private readonly controller = new AbortController();
+
+  constructor() {
+    setMaxListeners(0, this.controller.signal); // every run in flight listens for the stop
+  }
 
   get signal(): AbortSignal {
     return this.controller.signal;

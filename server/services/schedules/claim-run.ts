@@ -21,14 +21,15 @@ export const leaseFrom = (app: AppContext, now: Date) => new Date(now.getTime() 
  * whose keys it uses (`runBy`), and every task queued.
  */
 export async function claimRun(
-  tx: Tx, app: AppContext, schedule: ScheduleRow, now: Date, how: { runBy: number | null; manual: boolean; nextRunAt?: Date | null },
+  tx: Tx, app: AppContext, schedule: ScheduleRow, now: Date,
+  how: { runBy: number | null; manual: boolean; nextRunAt?: Date | null; queueLater?: boolean },
 ): Promise<ClaimedRun> {
   const token = randomUUID();
   await updateSchedule(tx, schedule.id, {
     isProcessing: true, runToken: token, leaseUntil: leaseFrom(app, now), runBy: how.runBy, runManual: how.manual,
     ...(how.nextRunAt !== undefined ? { nextRunAt: how.nextRunAt } : {}),
   });
-  await queueAllTasks(tx, schedule.id, now);
+  if (!how.queueLater) await queueAllTasks(tx, schedule.id, now); // a sweep queues its whole round at once
   return { scheduleId: schedule.id, serverId: schedule.serverId, token, manual: how.manual, resumed: false };
 }
 

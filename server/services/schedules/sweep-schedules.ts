@@ -1,4 +1,4 @@
-import { lockDueSchedules, lockStaleRuns } from '@db/repositories/schedules';
+import { lockDueSchedules, lockStaleRuns, queueAllTasks } from '@db/repositories/schedules';
 import type { AppContext } from '../../context';
 import { claimRun, takeOverRun, type ClaimedRun } from './claim-run';
 import { nextRunAt } from './cron';
@@ -21,10 +21,13 @@ export async function sweepSchedules(app: AppContext, now: Date): Promise<Claime
       app.logger.info({ schedule: stale.id }, 'taking over a schedule run whose lease ran out');
       claimed.push(await takeOverRun(tx, app, stale, now));
     }
+    const fresh: number[] = [];
     for (const due of await lockDueSchedules(tx, now, CLAIM_BATCH)) {
       const next = nextRunAt(cronOf(due), app.config.APP_TIMEZONE, now);
-      claimed.push(await claimRun(tx, app, due, now, { runBy: due.lastSavedBy, manual: false, nextRunAt: next }));
+      claimed.push(await claimRun(tx, app, due, now, { runBy: due.lastSavedBy, manual: false, nextRunAt: next, queueLater: true }));
+      fresh.push(due.id);
     }
+    await queueAllTasks(tx, fresh, now);
     return claimed;
   });
   for (const run of runs) app.work.track(runSchedule(app, run));
