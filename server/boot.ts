@@ -17,6 +17,10 @@ import { createLogger } from './logger';
 import { ServerThrottles } from './http/server-throttles';
 import { createMailer, type Mailer } from './mail/mailer';
 import { resolveSecrets } from './secrets';
+import { BackgroundWork } from './jobs/background';
+import { startRunner, type Runner } from './jobs/runner';
+import type { Sweep } from './jobs/sweep';
+import { SWEEPS } from './jobs/sweeps';
 
 export interface Cohost {
   readonly app: AppContext;
@@ -25,6 +29,8 @@ export interface Cohost {
   readonly url: string;
   /** The bound SFTP port (SFTP_PORT, or an ephemeral one when it is 0). */
   readonly sftpPort: number;
+  /** The job runner (null when RUNNER_ENABLED=false). */
+  readonly runner: Runner | null;
   close(): Promise<void>;
 }
 
@@ -40,6 +46,8 @@ export interface BootOptions {
    * its mailer, its revocation bus. Whatever is passed is the host's to close.
    */
   readonly adapters?: { readonly daemon?: Daemon; readonly mailer?: Mailer; readonly bus?: RevocationBus };
+  /** The runner's sweeps (default: SWEEPS); tests add a jobs sweep with handlers of their own. */
+  readonly sweeps?: readonly Sweep[];
 }
 
 /** Opens the configured database, or starts the private MariaDB under DATA_DIR/mysql. */
@@ -74,7 +82,9 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const mailer = given.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: path.join(path.resolve(config.DATA_DIR), 'outbox'), logger });
     const clock = options.clock ?? systemClock;
     const throttles = new ServerThrottles(clock, config.SERVER_THROTTLES);
-    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles };
+    const work = new BackgroundWork();
+    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, work };
+    closers.unshift(() => work.stop());
     await options.afterMigrate?.(app);
 
     const express = createHttpApp(app, options.routes);
@@ -89,8 +99,10 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const port = (http.address() as AddressInfo).port;
     const sftp = await startSftp(app);
     closers.unshift(() => sftp.close());
+    const runner = config.RUNNER_ENABLED ? startRunner(app, options.sweeps ?? SWEEPS) : null;
+    if (runner) closers.unshift(() => runner.stop());
     return {
-      app, http, port, url: `http://127.0.0.1:${port}`, sftpPort: sftp.port,
+      app, http, port, url: `http://127.0.0.1:${port}`, sftpPort: sftp.port, runner,
       close: async () => { for (const c of closers.splice(0)) await c(); },
     };
   } catch (err) {

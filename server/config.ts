@@ -38,6 +38,15 @@ export const configSchema = z.object({
   FILE_MAX_READ_BYTES: positive(5 * 1024 * 1024),
   FILE_MAX_UPLOAD_BYTES: positive(100 * 1024 * 1024),
   ARCHIVE_MAX_EXTRACT_BYTES: positive(1024 * 1024 * 1024),
+  /** The panel's timezone (IANA name): schedules' cron fields are read in it; times are stored in UTC. */
+  APP_TIMEZONE: z.string().default('UTC').refine((tz) => {
+    try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; }
+  }, 'must be an IANA timezone such as UTC or Europe/Berlin'),
+  /** The durable job runner (schedules, queued jobs, sweeps): on by default; off for a panel that must not run jobs. */
+  RUNNER_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  RUNNER_TICK_MS: positive(1000),
+  /** How long a claimed run or job holds before another instance may take it over (renewed while it runs). */
+  RUNNER_LEASE_MS: z.coerce.number().int().min(500).default(60_000),
   /** Overrides of the per-server throttles (DESIGN §12), e.g. `backup.create=5/600,database.create=10/60`. */
   SERVER_THROTTLES: z.string().default('').transform((raw, ctx) => {
     const out: ThrottleOverrides = {};

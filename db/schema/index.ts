@@ -2,3 +2,5 @@ export * from './users';
 export * from './servers';
 export * from './credentials';
 export * from './activity';
+export * from './schedules';
+export * from './jobs';

@@ -6,6 +6,7 @@ import { benchGuarded } from './guarded';
 import { benchPermission } from './permission';
 import { printTable, type BenchRow } from './report';
 import { benchRevocation } from './revocation';
+import { benchSchedules } from './schedules';
 import { benchSftp } from './sftp';
 
 /**
@@ -19,6 +20,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
   revocation: benchRevocation,
   console: benchConsole,
   sftp: benchSftp,
+  schedules: benchSchedules,
 };
 
 async function main(): Promise<void> {

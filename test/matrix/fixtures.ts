@@ -17,6 +17,7 @@ import { generateUsablePair } from '@bridge/sftp/host-key';
 import { mintFileToken } from '@server/services/files/file-tokens';
 import type { RouteDef } from '@server/http/manifest';
 import { manifest } from '@server/routes';
+import { SCHEDULE_FIXTURES } from './fixtures-schedules';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -51,6 +52,11 @@ export interface Prepared {
    * fails when the route derives another key from the request.
    */
   readonly key?: Permission;
+  /**
+   * Keys the `exact` caller holds besides the route's own, because the request itself needs them (a schedule task
+   * needs its action's key: no privilege bleed). The `allBut` caller holds them anyway.
+   */
+  readonly alsoHolds?: readonly Permission[];
   /** Whether the request took effect, read right after the response: true after a 2xx, false after a refusal. */
   readonly applied?: () => boolean;
 }
@@ -159,6 +165,7 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   'POST /api/invites/:token/accept': async (s) => ({
     params: { token: await invite(s) }, body: { username: `matrix_${unique()}`, password: 'matrix password' },
   }),
+  ...SCHEDULE_FIXTURES,
 };
 
 

@@ -128,7 +128,7 @@ async function suspend(s: Scene): Promise<void> {
 }
 
 /** The caller for a role, created fresh (a subuser row on the scene's server, another server, or none). */
-async function callerFor(role: Role, s: Scene, key: Permission | null): Promise<UserRow | null> {
+async function callerFor(role: Role, s: Scene, key: Permission | null, alsoHolds: readonly Permission[] = []): Promise<UserRow | null> {
   switch (role) {
     case 'anonymous': return null;
     case 'owner': return s.owner;
@@ -144,7 +144,7 @@ async function callerFor(role: Role, s: Scene, key: Permission | null): Promise<
     }
     case 'member': case 'exact': case 'allBut': {
       const u = await user();
-      const keys = role === 'member' ? [] : role === 'exact' ? [key as Permission] : PERMISSION_KEYS.filter((k) => k !== key);
+      const keys = role === 'member' ? [] : role === 'exact' ? [key as Permission, ...alsoHolds] : PERMISSION_KEYS.filter((k) => k !== key);
       await makeSubuser(panel.app.db, s.server, u, keys);
       return u;
     }
@@ -232,7 +232,7 @@ for (const def of routes) {
             const p = await prepare(def, s, fixture);
             const key = keyOf(def, p);
             if (c.role === 'allBut' && key === ALWAYS_GRANTED) throw new Error(`${idOf(def)}: nobody can lack ${key}`);
-            const caller = c.role === 'user' && p.caller ? p.caller : await callerFor(c.role, s, key);
+            const caller = c.role === 'user' && p.caller ? p.caller : await callerFor(c.role, s, key, p.alsoHolds);
             const client = await clientFor(caller, c.mode);
             const res = await client.request(def.method, url(def, s, p), p.body);
             const label = `${idOf(def)} ${variant} as ${c.role} via ${c.mode}`;

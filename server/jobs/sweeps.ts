@@ -1,0 +1,10 @@
+import { sweepSchedules } from '../services/schedules/sweep-schedules';
+import { JOB_HANDLERS } from './handlers';
+import { jobsSweep } from './run-jobs';
+import type { Sweep } from './sweep';
+
+/** What the runner calls every tick, in order (contracts). Backup policies join at merge. */
+export const SWEEPS: readonly Sweep[] = [
+  { name: 'schedules', run: async (app, now) => { await sweepSchedules(app, now); } },
+  jobsSweep(JOB_HANDLERS),
+];
