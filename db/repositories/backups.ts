@@ -34,15 +34,17 @@ export async function listServerBackups(db: Executor, serverId: number, page: nu
   return { rows, total: total?.n ?? 0 };
 }
 
-export async function countNonFailedBackups(db: Executor, serverId: number): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(backups).where(and(eq(backups.serverId, serverId), nonFailed));
+export async function countNonFailedBackups(db: Executor, serverId: number, opts: { automatedOnly?: boolean } = {}): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(backups)
+    .where(and(eq(backups.serverId, serverId), nonFailed, opts.automatedOnly ? eq(backups.automated, true) : undefined));
   return row?.n ? Number(row.n) : 0;
 }
 
-/** The oldest successful unlocked backup: the one rotation removes. */
-export async function oldestRotatableBackup(db: Executor, serverId: number): Promise<BackupRow | null> {
+/** The oldest successful unlocked backup (automated ones only, when asked): the one rotation removes. */
+export async function oldestRotatableBackup(db: Executor, serverId: number, opts: { automatedOnly: boolean }): Promise<BackupRow | null> {
   const [row] = await db.select().from(backups)
-    .where(and(eq(backups.serverId, serverId), eq(backups.isSuccessful, true), eq(backups.isLocked, false)))
+    .where(and(eq(backups.serverId, serverId), eq(backups.isSuccessful, true), eq(backups.isLocked, false),
+      opts.automatedOnly ? eq(backups.automated, true) : undefined))
     .orderBy(asc(backups.createdAt), asc(backups.id)).limit(1);
   return row ?? null;
 }
@@ -68,12 +70,19 @@ export async function runningBackups(db: Executor): Promise<Array<{ backup: Back
     .where(isNull(backups.completedAt)).for('update');
 }
 
+export async function findServerById(db: Executor, id: number): Promise<ServerRow | null> {
+  const [row] = await db.select().from(servers).where(eq(servers.id, id)).limit(1);
+  return row ?? null;
+}
+
 export async function serversInStatus(db: Executor, status: NonNullable<ServerRow['status']>): Promise<ServerRow[]> {
   return db.select().from(servers).where(eq(servers.status, status)).for('update');
 }
 
-export async function setServerStatus(db: Executor, serverId: number, status: ServerRow['status'], now: Date): Promise<void> {
-  await db.update(servers).set({ status, updatedAt: now }).where(eq(servers.id, serverId));
+/** Sets the server's status; with `from`, only when it still is that (a recovery never clears another state). */
+export async function setServerStatus(db: Executor, serverId: number, status: ServerRow['status'], now: Date, from?: NonNullable<ServerRow['status']>): Promise<void> {
+  await db.update(servers).set({ status, updatedAt: now })
+    .where(and(eq(servers.id, serverId), from ? eq(servers.status, from) : undefined));
 }
 
 // Policies
@@ -100,4 +109,8 @@ export async function claimDuePolicies(db: Executor, now: Date, limit: number): 
 
 export async function markPolicyRun(db: Executor, id: number, values: { nextRunAt: Date | null; lastRunAt: Date; lastError: string | null }): Promise<void> {
   await db.update(backupPolicies).set({ ...values, updatedAt: sql`updated_at` }).where(eq(backupPolicies.id, id));
+}
+
+export async function setPolicyError(db: Executor, id: number, lastError: string): Promise<void> {
+  await db.update(backupPolicies).set({ lastError: lastError.slice(0, 500), updatedAt: sql`updated_at` }).where(eq(backupPolicies.id, id));
 }

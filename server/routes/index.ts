@@ -2,6 +2,7 @@ import type { AnyRoute } from '../http/manifest';
 import { accountRoutes } from './account';
 import { accountKeyRoutes } from './account-keys';
 import { authRoutes } from './auth';
+import { backupRoutes } from './backups';
 import { activityRoutes } from './activity';
 import { fileRoutes } from './files';
 import { inviteRoutes } from './invites';
@@ -24,4 +25,5 @@ export const manifest: readonly AnyRoute[] = [
   ...serverPowerRoutes,
   ...fileRoutes,
   ...remoteRoutes,
+  ...backupRoutes,
 ] as readonly AnyRoute[];
