@@ -4,6 +4,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import ignore from 'ignore';
 import { create as tarCreate, type ReadEntry } from 'tar';
 import type { BackupResult } from '../daemon';
@@ -69,7 +70,8 @@ export function backupFilter(rootReal: string, patterns: readonly string[]): (p:
 }
 
 /**
- * Writes a gzip'd tar of `rootReal` to `outPath`, streaming: tar → gzip → sha1/size → file. It is written to
+ * Writes a gzip'd tar of `rootReal` to `outPath`, streaming: tar → gzip (level 6, as gzip's default) → sha1/size →
+ * file. It is written to
  * `<outPath>.part` (created exclusively, never through a link) and renamed into place only when complete, so a crash
  * leaves no archive that looks whole.
  */
@@ -82,10 +84,11 @@ export async function writeBackupArchive(
   const digest = new Digest(onProgress);
   try {
     const pack = tarCreate({
-      gzip: true, cwd: rootReal, portable: true, follow: false, maxReadSize: READ_CHUNK,
-      filter: backupFilter(rootReal, patterns),
+      cwd: rootReal, portable: true, follow: false, maxReadSize: READ_CHUNK, filter: backupFilter(rootReal, patterns),
     }, ['.']);
-    await pipeline(pack, digest, out);
+    // Node's own gzip stream compresses on the thread pool, beside the tar walk on the main thread (as `tar -z`
+    // runs gzip as a process of its own); node-tar's built-in gzip would do both on one thread.
+    await pipeline(pack, createGzip({ level: 6, chunkSize: 128 * 1024 }), digest, out);
     await rename(part, outPath);
   } catch (err) {
     out.destroy();
