@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { Parser, extract as tarExtract, type ReadEntry } from 'tar';
+import { createGunzip } from 'node:zlib';
+import { Parser, Unpack, type ReadEntry } from 'tar';
 import { safeEntryName } from '../files/archive-extract';
 import { FsError } from '../files/errors';
 import type { Jail } from '../files/jail';
@@ -27,7 +28,7 @@ export function scanBackup(hostFile: string, existing: Jail | null): Promise<num
     let failed = false;
     const fail = (err: unknown) => { if (failed) return; failed = true; input.destroy(); reject(err); };
     const parser = new Parser({
-      strict: true, maxDecompressionRatio: MAX_RATIO,
+      strict: true, maxDecompressionRatio: MAX_RATIO, gzip: false,
       onReadEntry: (entry: ReadEntry) => {
         try {
           if (!ALLOWED.has(entry.type)) throw unsafe(`the entry "${entry.path}" is a ${entry.type}, which is not allowed.`);
@@ -58,18 +59,31 @@ export function scanBackup(hostFile: string, existing: Jail | null): Promise<num
     });
     parser.on('error', (err: Error) => fail(new FsError('unsafe_archive', `The backup could not be read: ${err.message}`)));
     parser.on('end', () => { void Promise.all(pending).then(() => { if (!failed) resolve(entries); }); });
+    // Node's gunzip stream inflates on the thread pool, beside the header walk on the main thread.
+    const gunzip = createGunzip({ chunkSize: 128 * 1024 });
+    gunzip.on('error', (err: Error) => fail(new FsError('unsafe_archive', `The backup could not be read: ${err.message}`)));
     input.on('error', fail);
-    input.pipe(parser);
+    input.pipe(gunzip).pipe(parser);
   });
 }
 
 /** Extracts a scanned backup into the root: permission bits only (no setuid/setgid/sticky), never through a link. */
 export async function extractBackup(hostFile: string, rootReal: string): Promise<void> {
-  await tarExtract({
-    file: hostFile, cwd: rootReal, strict: true, preservePaths: false, preserveOwner: false, maxDecompressionRatio: MAX_RATIO,
+  const unpack = new Unpack({
+    cwd: rootReal, strict: true, preservePaths: false, preserveOwner: false, maxDecompressionRatio: MAX_RATIO, gzip: false,
     filter: (p, entry) => {
       if ('mode' in entry && typeof entry.mode === 'number') (entry as { mode: number }).mode &= 0o777;
       try { safeEntryName(p); return true; } catch { return false; }
     },
+  });
+  await new Promise<void>((resolve, reject) => {
+    const input = createReadStream(hostFile);
+    const gunzip = createGunzip({ chunkSize: 128 * 1024 });
+    const fail = (err: unknown) => { input.destroy(); reject(err); };
+    input.on('error', fail);
+    gunzip.on('error', fail);
+    unpack.on('error', fail);
+    unpack.on('close', () => resolve());
+    input.pipe(gunzip).pipe(unpack);
   });
 }
