@@ -61,6 +61,19 @@ describe('restore', () => {
     expect((await client.post(`${backupsOf(server)}/${done.uuid}/restore`, {})).status).toBe(422);
   });
 
+  it('throttles restores per server (429 with Retry-After after three)', async () => {
+    const { server, root, client } = await ownedServer(panel);
+    writeFileSync(path.join(root, 'a.txt'), 'a');
+    const done = await backupNow(panel, client, server, {});
+    for (let i = 0; i < 3; i++) {
+      expect((await client.post(`${backupsOf(server)}/${done.uuid}/restore`, { truncate: false })).status).toBe(204);
+      await settleBackupWork(panel.app);
+    }
+    const throttled = await client.post(`${backupsOf(server)}/${done.uuid}/restore`, { truncate: false });
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
   it('answers 409 on the server\'s routes while restoring, and a failed restore still frees the server', async () => {
     const { server, client } = await ownedServer(panel);
     const uuid = await foreignBackup(server, (file) => { execFileSync('mkfifo', [file]); });
