@@ -68,6 +68,9 @@ export interface OutboundEvents {
   stats: StatsPayload;
   'daemon message': string;
   'backup completed': Record<string, unknown>;
+  /** Bytes of the archive written so far (to sockets holding backup.read). */
+  'backup progress': { uuid: string; bytes: number };
+  'backup restore completed': { uuid: string; is_successful: boolean };
   'token expiring': { expires_at: number };
   'token expired': { expires_at: number };
   'jwt error': string;

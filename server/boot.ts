@@ -13,6 +13,7 @@ import { loadConfig, type Config } from './config';
 import { systemClock, type AppContext, type Clock } from './context';
 import { createLocalDaemon } from './daemon';
 import { startSftp } from './services/sftp-server';
+import { recoverInterruptedBackups } from './services/backups/recover-backups';
 import { createLogger } from './logger';
 import { ServerThrottles } from './http/server-throttles';
 import { createMailer, type Mailer } from './mail/mailer';
@@ -86,6 +87,7 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, work };
     closers.unshift(() => work.stop());
     await options.afterMigrate?.(app);
+    await recoverInterruptedBackups(app);
 
     const express = createHttpApp(app, options.routes);
     closers.unshift(async () => (express.locals.sessionStore as { close(): void }).close());

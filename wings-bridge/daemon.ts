@@ -26,7 +26,22 @@ export type DaemonEvent =
   | { readonly type: 'status'; readonly state: ServerState }
   | { readonly type: 'stats'; readonly stats: ServerStats }
   | { readonly type: 'daemon message'; readonly line: string }
-  | { readonly type: 'backup completed'; readonly data: Record<string, unknown> };
+  | { readonly type: 'backup completed'; readonly data: Record<string, unknown> }
+  | { readonly type: 'backup progress'; readonly data: { readonly uuid: string; readonly bytes: number } }
+  | { readonly type: 'backup restore completed'; readonly data: { readonly uuid: string; readonly is_successful: boolean } };
+
+export interface BackupRequest {
+  readonly uuid: string;
+  /** gitignore patterns, one per entry; empty → the server's `.pteroignore`. */
+  readonly ignored: readonly string[];
+}
+
+export interface BackupResult {
+  /** Hex digest of the archive as written. */
+  readonly checksum: string;
+  readonly checksumType: 'sha1';
+  readonly bytes: number;
+}
 
 export type DaemonListener = (event: DaemonEvent) => void;
 
@@ -39,6 +54,27 @@ export interface Daemon {
   status(server: DaemonServer): ServerState;
   /** The server's filesystem, jailed to its root (DESIGN §8). */
   files(server: DaemonServer): import('./files/types').ServerFilesystem;
+  /**
+   * Writes a backup of the server's root (DESIGN §13) as a streamed `.tar.gz`, honouring `ignored` (gitignore lines;
+   * empty → the server's `.pteroignore`), never following a symlink out of the root. `onProgress` gets the bytes
+   * written so far. Resolves with the archive's sha1 and size once it is complete on disk; a failure leaves nothing.
+   */
+  backup(server: DaemonServer, request: BackupRequest, onProgress?: (bytes: number) => void): Promise<BackupResult>;
+  /**
+   * Restores a backup into the server's root: the server is stopped first; the archive is checked entry by entry
+   * before anything changes (hostile names, links out of the root → refused); `truncate` moves every file to the
+   * trash first. Never writes outside the root.
+   */
+  restore(server: DaemonServer, uuid: string, options: { readonly truncate: boolean }): Promise<void>;
+  /** Removes a backup's archive (gone already is fine). */
+  deleteBackup(server: DaemonServer, uuid: string): Promise<void>;
+  /** Streams a backup's archive, with its size (for downloads). */
+  openBackup(server: DaemonServer, uuid: string): Promise<{ stream: import('node:stream').Readable; size: number }>;
+  /**
+   * Delivers an event the panel produced (backup progress and completion, recorded by the panel first) to the
+   * server's subscribers, i.e. its sockets. A Wings adapter relays what the node emits itself instead.
+   */
+  publish(server: DaemonServer, event: DaemonEvent): void;
   /** Stops every server and releases resources. */
   close(): Promise<void>;
 }

@@ -4,3 +4,4 @@ export * from './credentials';
 export * from './activity';
 export * from './schedules';
 export * from './jobs';
+export * from './backups';

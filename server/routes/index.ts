@@ -2,6 +2,7 @@ import type { AnyRoute } from '../http/manifest';
 import { accountRoutes } from './account';
 import { accountKeyRoutes } from './account-keys';
 import { authRoutes } from './auth';
+import { backupRoutes } from './backups';
 import { activityRoutes } from './activity';
 import { fileRoutes } from './files';
 import { inviteRoutes } from './invites';
@@ -26,4 +27,5 @@ export const manifest: readonly AnyRoute[] = [
   ...fileRoutes,
   ...remoteRoutes,
   ...scheduleRoutes,
+  ...backupRoutes,
 ] as readonly AnyRoute[];

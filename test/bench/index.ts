@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchBackups } from './backups';
 import { benchConsole } from './console';
 import { benchGuarded } from './guarded';
 import { benchPermission } from './permission';
@@ -21,6 +22,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
   console: benchConsole,
   sftp: benchSftp,
   schedules: benchSchedules,
+  backups: benchBackups,
 };
 
 async function main(): Promise<void> {

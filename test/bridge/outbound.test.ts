@@ -25,6 +25,11 @@ class FakeWingsNode implements Daemon {
   stats = async (): Promise<ServerStats> => ({ state: 'running', cpuAbsolute: 0, memoryBytes: 0, diskBytes: 0, uptimeMs: 0 });
   status = (): ServerState => 'running';
   files = () => { throw new Error('not on this node'); };
+  backup = async () => { throw new Error('not on this node'); };
+  restore = async () => { throw new Error('not on this node'); };
+  deleteBackup = async () => { throw new Error('not on this node'); };
+  openBackup = async () => { throw new Error('not on this node'); };
+  publish = (_s: DaemonServer, e: Parameters<DaemonListener>[0]) => { for (const l of this.listeners) l(e); };
   close = async () => undefined;
 }
 

@@ -18,6 +18,7 @@ import { mintFileToken } from '@server/services/files/file-tokens';
 import type { RouteDef } from '@server/http/manifest';
 import { manifest } from '@server/routes';
 import { SCHEDULE_FIXTURES } from './fixtures-schedules';
+import { BACKUP_FIXTURES } from './fixtures-backups';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -166,6 +167,7 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
     params: { token: await invite(s) }, body: { username: `matrix_${unique()}`, password: 'matrix password' },
   }),
   ...SCHEDULE_FIXTURES,
+  ...BACKUP_FIXTURES,
 };
 
 

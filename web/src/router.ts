@@ -18,6 +18,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'users/new', name: 'user-new', component: () => import('@web/pages/SubuserFormPage.vue') },
       { path: 'users/:uuid', name: 'user-edit', component: () => import('@web/pages/SubuserFormPage.vue') },
       { path: 'schedules', name: 'schedules', component: () => import('@web/pages/SchedulesPage.vue') },
+      { path: 'backups', name: 'backups', component: () => import('@web/pages/BackupsPage.vue') },
       { path: 'activity', name: 'activity', component: () => import('@web/pages/ActivityPage.vue') },
       { path: 'settings', name: 'settings', component: () => import('@web/pages/SettingsPage.vue') },
     ],

@@ -50,6 +50,11 @@ export class ServerChannel {
         return this.deliver('daemon message', event.line);
       case 'backup completed':
         return this.deliver('backup completed', event.data, 'backup.read');
+      case 'backup progress':
+        return this.deliver('backup progress', event.data, 'backup.read');
+      // Everyone connected: the server is usable again (its routes answered 409 during the restore).
+      case 'backup restore completed':
+        return this.deliver('backup restore completed', event.data);
     }
   }
 

@@ -6,7 +6,9 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DaemonStateError, type Daemon, type DaemonListener, type DaemonServer, type PowerAction, type ServerFilesystem, type ServerState, type ServerStats } from '../daemon';
+import type { Readable } from 'node:stream';
+import { DaemonStateError, type BackupRequest, type BackupResult, type Daemon, type DaemonEvent, type DaemonListener, type DaemonServer, type PowerAction, type ServerFilesystem, type ServerState, type ServerStats } from '../daemon';
+import { LocalBackups } from '../backups/local-backups';
 import { ServerProcess, type ProcessOptions } from './server-process';
 
 export const SAMPLE_GAME_SERVER = fileURLToPath(new URL('./sample-game-server.mjs', import.meta.url));
@@ -29,9 +31,14 @@ export interface LocalDaemonOptions {
 export class LocalDaemon implements Daemon {
   private readonly processes = new Map<string, ServerProcess>();
   private readonly disk = new Map<string, { at: number; bytes: number }>();
+  /** Subscribers per server for the events the panel publishes (backups), beside the process's own. */
+  private readonly published = new Map<string, Set<DaemonListener>>();
+  private readonly backups: LocalBackups;
   private closed = false;
 
-  constructor(private readonly options: LocalDaemonOptions) {}
+  constructor(private readonly options: LocalDaemonOptions) {
+    this.backups = new LocalBackups(options.dataDir);
+  }
 
   serverDir(server: DaemonServer): string {
     return path.join(path.resolve(this.options.dataDir), 'servers', server.uuid);
@@ -57,7 +64,14 @@ export class LocalDaemon implements Daemon {
   subscribe(server: DaemonServer, listener: DaemonListener): () => void {
     const unsubscribe = this.process(server).subscribe(listener);
     const stopStats = this.streamStats(server, listener);
-    return () => { unsubscribe(); stopStats(); };
+    let set = this.published.get(server.uuid);
+    if (!set) this.published.set(server.uuid, (set = new Set()));
+    set.add(listener);
+    return () => {
+      unsubscribe(); stopStats();
+      set.delete(listener);
+      if (!set.size && this.published.get(server.uuid) === set) this.published.delete(server.uuid);
+    };
   }
 
   async stats(server: DaemonServer): Promise<ServerStats> {
@@ -85,6 +99,36 @@ export class LocalDaemon implements Daemon {
   files(server: DaemonServer): ServerFilesystem {
     if (!this.options.filesystemFor) throw new Error('No filesystem is configured for the local daemon.');
     return this.options.filesystemFor(server);
+  }
+
+  async backup(server: DaemonServer, request: BackupRequest, onProgress?: (bytes: number) => void): Promise<BackupResult> {
+    if (this.closed) throw new Error('The daemon is shutting down.');
+    return this.backups.create(server.uuid, request, onProgress);
+  }
+
+  /** Stops the server (waiting for its exit), then restores; the disk figure is measured afresh afterwards. */
+  async restore(server: DaemonServer, uuid: string, options: { readonly truncate: boolean }): Promise<void> {
+    if (this.closed) throw new Error('The daemon is shutting down.');
+    await this.processes.get(server.uuid)?.stopAndWait();
+    try {
+      await this.backups.restore(server.uuid, uuid, options.truncate, path.join(path.resolve(this.options.dataDir), 'trash', server.uuid));
+    } finally {
+      this.disk.delete(server.uuid);
+    }
+  }
+
+  deleteBackup(server: DaemonServer, uuid: string): Promise<void> {
+    return this.backups.delete(server.uuid, uuid);
+  }
+
+  openBackup(server: DaemonServer, uuid: string): Promise<{ stream: Readable; size: number }> {
+    return this.backups.open(server.uuid, uuid);
+  }
+
+  publish(server: DaemonServer, event: DaemonEvent): void {
+    for (const l of this.published.get(server.uuid) ?? []) {
+      try { l(event); } catch { /* a listener's failure is its own */ }
+    }
   }
 
   /** Stops every server and waits for their processes to exit (no orphans after Ctrl-C). */

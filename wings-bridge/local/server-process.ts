@@ -73,6 +73,15 @@ export class ServerProcess {
     this.child.stdin?.write(`${line}\n`);
   }
 
+  /** Stops the process (if any, no restart) and waits for it to exit; listeners stay (a restore stops the server). */
+  async stopAndWait(): Promise<void> {
+    this.restartPending = false;
+    if (this.child) {
+      this.stop();
+      await this.exited;
+    }
+  }
+
   /** Stops the process (if any) and waits for it to exit. */
   async close(): Promise<void> {
     this.restartPending = false;

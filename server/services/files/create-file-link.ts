@@ -6,7 +6,7 @@ import type { Actor, ServerAccess } from '../../http/types';
 import { fsToHttp, runFileOperation } from './file-access';
 import { mintFileToken } from './file-tokens';
 
-function baseUrl(app: AppContext, req: Request): string {
+export function baseUrl(app: AppContext, req: Request): string {
   return (app.config.APP_URL ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/+$/, '');
 }
 

@@ -9,7 +9,8 @@ import { forbidden } from '../../http/errors';
  * with `scope`, server, user, path, a single-use `jti` and a short expiry. A token of another scope (a websocket
  * token, an upload token at the download route) or for another file is refused.
  */
-export type FileTokenScope = 'download' | 'upload';
+/** `backup`: a backup download (its `path` is the backup's uuid; 15 minutes, as Pterodactyl's backup links). */
+export type FileTokenScope = 'download' | 'upload' | 'backup';
 export const FILE_TOKEN_AUDIENCE = 'cohost:files';
 export const FILE_TOKEN_TTL_SECONDS = 300;
 
@@ -30,14 +31,14 @@ export function fileTokenKey(appKey: string): Uint8Array {
 
 export async function mintFileToken(
   app: AppContext,
-  input: { scope: FileTokenScope; serverUuid: string; userUuid: string; path: string; apiKey: string | null },
+  input: { scope: FileTokenScope; serverUuid: string; userUuid: string; path: string; apiKey: string | null; ttlSeconds?: number },
 ): Promise<string> {
   const now = Math.floor(app.clock.now().getTime() / 1000);
   return new SignJWT({ scope: input.scope, server_uuid: input.serverUuid, user_uuid: input.userUuid, path: input.path, api_key: input.apiKey })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setJti(randomUUID())
     .setIssuedAt(now)
-    .setExpirationTime(now + FILE_TOKEN_TTL_SECONDS)
+    .setExpirationTime(now + (input.ttlSeconds ?? FILE_TOKEN_TTL_SECONDS))
     .setAudience(FILE_TOKEN_AUDIENCE)
     .sign(fileTokenKey(app.secrets.appKey));
 }
