@@ -13,6 +13,9 @@ import { loadConfig, type Config } from './config';
 import { systemClock, type AppContext, type Clock } from './context';
 import { createLocalDaemon } from './daemon';
 import { startSftp } from './services/sftp-server';
+import { syncBundledSoftware } from './services/startup/bundled';
+import { runPendingInstalls } from './services/startup/pending-installs';
+import { recoverStuckInstalls } from './services/startup/recover-installs';
 import { createLogger } from './logger';
 import { ServerThrottles } from './http/server-throttles';
 import { createMailer, type Mailer } from './mail/mailer';
@@ -75,7 +78,10 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const clock = options.clock ?? systemClock;
     const throttles = new ServerThrottles(clock, config.SERVER_THROTTLES);
     const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles };
+    await syncBundledSoftware(app.db, clock.now());
     await options.afterMigrate?.(app);
+    await recoverStuckInstalls(app);
+    await runPendingInstalls(app);
 
     const express = createHttpApp(app, options.routes);
     closers.unshift(async () => (express.locals.sessionStore as { close(): void }).close());

@@ -7,6 +7,7 @@ import { fileRoutes } from './files';
 import { inviteRoutes } from './invites';
 import { remoteRoutes } from './remote';
 import { settingsRoutes } from './settings';
+import { startupRoutes } from './startup';
 import { subuserRoutes } from './subusers';
 import { serverPowerRoutes } from './servers-power';
 import { systemRoutes } from './system';
@@ -24,4 +25,5 @@ export const manifest: readonly AnyRoute[] = [
   ...serverPowerRoutes,
   ...fileRoutes,
   ...remoteRoutes,
+  ...startupRoutes,
 ] as readonly AnyRoute[];
