@@ -18,6 +18,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'users/new', name: 'user-new', component: () => import('@web/pages/SubuserFormPage.vue') },
       { path: 'users/:uuid', name: 'user-edit', component: () => import('@web/pages/SubuserFormPage.vue') },
       { path: 'activity', name: 'activity', component: () => import('@web/pages/ActivityPage.vue') },
+      { path: 'startup', name: 'startup', component: () => import('@web/pages/StartupPage.vue') },
       { path: 'settings', name: 'settings', component: () => import('@web/pages/SettingsPage.vue') },
     ],
   },

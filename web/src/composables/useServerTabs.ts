@@ -19,7 +19,8 @@ export function useServerTabs() {
     if (can('file.read')) tabs.push({ name: 'files', label: 'Files', routes: ['files', 'file-edit'] });
     if (can('user.read')) tabs.push({ name: 'users', label: 'Users', routes: ['users', 'user-new', 'user-edit'] });
     if (can('activity.read')) tabs.push({ name: 'activity', label: 'Activity', routes: ['activity'] });
-    if (store.isOwner) tabs.push({ name: 'settings', label: 'Settings', routes: ['settings'] });
+    if (can('startup.read')) tabs.push({ name: 'startup', label: 'Startup', routes: ['startup'] });
+    if (store.isOwner || can('settings.rename') || can('settings.reinstall')) tabs.push({ name: 'settings', label: 'Settings', routes: ['settings'] });
     return tabs;
   });
 }
