@@ -30,6 +30,7 @@ export const softwareCommands: Record<string, Command> = {
     run: async ({ db }, v) => {
       const file = str(v, 'file');
       if (!file) throw validationError('file', '--file is required.', 'required');
+      await syncBundledSoftware(db, new Date());
       let raw: unknown;
       try { raw = JSON.parse(readFileSync(file, 'utf8')); } catch (err) { throw validationError('file', `${file} is not readable JSON: ${(err as Error).message}`, 'json'); }
       const isEgg = typeof raw === 'object' && raw !== null && 'meta' in raw;
