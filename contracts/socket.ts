@@ -71,6 +71,12 @@ export interface OutboundEvents {
   /** Bytes of the archive written so far (to sockets holding backup.read). */
   'backup progress': { uuid: string; bytes: number };
   'backup restore completed': { uuid: string; is_successful: boolean };
+  /** The server's install script began (DESIGN §14); to every member. */
+  'install started': null;
+  /** Lines of the install script's output; to root admins only (as Wings' admin.websocket.install). */
+  'install output': string;
+  /** The install ended; to every member. */
+  'install completed': { successful: boolean };
   'token expiring': { expires_at: number };
   'token expired': { expires_at: number };
   'jwt error': string;

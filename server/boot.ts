@@ -14,6 +14,9 @@ import { systemClock, type AppContext, type Clock } from './context';
 import { createLocalDaemon } from './daemon';
 import { startSftp } from './services/sftp-server';
 import { recoverInterruptedBackups } from './services/backups/recover-backups';
+import { syncBundledSoftware } from './services/startup/bundled';
+import { runPendingInstalls } from './services/startup/pending-installs';
+import { recoverStuckInstalls } from './services/startup/recover-installs';
 import { createLogger } from './logger';
 import { ServerThrottles } from './http/server-throttles';
 import { createMailer, type Mailer } from './mail/mailer';
@@ -86,8 +89,11 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const work = new BackgroundWork();
     const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, work };
     closers.unshift(() => work.stop());
+    await syncBundledSoftware(app.db, clock.now());
     await options.afterMigrate?.(app);
     await recoverInterruptedBackups(app);
+    await recoverStuckInstalls(app);
+    await runPendingInstalls(app);
 
     const express = createHttpApp(app, options.routes);
     closers.unshift(async () => (express.locals.sessionStore as { close(): void }).close());

@@ -11,7 +11,26 @@ export interface DaemonServer {
   readonly startupCommand: string;
   /** Extra environment for the server's process (startup variables, SERVER_IP/SERVER_PORT, …), read at start. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** The software's "running" marker: text a console line contains, or `/regex/flags` (DESIGN §14); absent = default. */
+  readonly done?: string;
+  /** How to stop it: a console command or a signal (absent = the daemon's default command). */
+  readonly stop?: { readonly type: 'command' | 'signal'; readonly value: string };
+  /** The software's container image: recorded and handed to Wings; LocalDaemon cannot run containers. */
+  readonly image?: string;
 }
+
+/** An install (or reinstall) of a server's software (DESIGN §14): a shell script run in the server's root. */
+export interface InstallSpec {
+  readonly script: string;
+  readonly entrypoint: 'sh' | 'bash' | 'ash';
+  /** The install container's image (Wings); LocalDaemon runs the script on this host. */
+  readonly container?: string;
+  /** The variables and paths the script sees (plus the daemon's own safe environment). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Empty the server's root first (a software switch without keeping files). */
+  readonly wipe: boolean;
+}
+export interface InstallResult { readonly successful: boolean; readonly exitCode: number | null; readonly detail?: string }
 
 export interface ServerStats {
   readonly state: ServerState;
@@ -28,7 +47,10 @@ export type DaemonEvent =
   | { readonly type: 'daemon message'; readonly line: string }
   | { readonly type: 'backup completed'; readonly data: Record<string, unknown> }
   | { readonly type: 'backup progress'; readonly data: { readonly uuid: string; readonly bytes: number } }
-  | { readonly type: 'backup restore completed'; readonly data: { readonly uuid: string; readonly is_successful: boolean } };
+  | { readonly type: 'backup restore completed'; readonly data: { readonly uuid: string; readonly is_successful: boolean } }
+  | { readonly type: 'install started' }
+  | { readonly type: 'install output'; readonly lines: readonly string[] }
+  | { readonly type: 'install completed'; readonly successful: boolean };
 
 export interface BackupRequest {
   readonly uuid: string;
@@ -75,6 +97,11 @@ export interface Daemon {
    * server's subscribers, i.e. its sockets. A Wings adapter relays what the node emits itself instead.
    */
   publish(server: DaemonServer, event: DaemonEvent): void;
+  /**
+   * Stops the server and runs its install script in its root, publishing `install started`, `install output` and
+   * `install completed` to its subscribers. Absent on daemons that cannot install (the panel then answers 501).
+   */
+  install?(server: DaemonServer, spec: InstallSpec): Promise<InstallResult>;
   /** Stops every server and releases resources. */
   close(): Promise<void>;
 }

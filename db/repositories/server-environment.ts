@@ -1,5 +1,7 @@
+import { DEFAULT_SERVER_MEMORY, renderStartupForShell, type SoftwareDefinition } from '@contracts/software';
 import type { Executor } from '../client';
 import type { ServerRow } from '../schema/servers';
+import { findServerStartup, findSoftware, serverVariableValues } from './startup';
 
 /**
  * What a daemon needs to run a server: its startup command and the environment its process gets. The one place
@@ -9,14 +11,43 @@ import type { ServerRow } from '../schema/servers';
  */
 export interface ServerRunSpec {
   readonly uuid: string;
+  /** The shell command: the server's startup template with each {{VAR}} the environment holds as a quoted `"${VAR}"`. */
   readonly startupCommand: string;
   readonly environment: Readonly<Record<string, string>>;
+  readonly done?: string;
+  readonly stop?: { readonly type: 'command' | 'signal'; readonly value: string };
+  readonly image?: string;
 }
 
 type Contributor = (db: Executor, server: ServerRow) => Promise<Record<string, string>>;
-const contributors: readonly Contributor[] = [];
+
+/** The server's software and image; null for a server without one (the generic runner with the daemon's defaults). */
+export async function serverSoftware(db: Executor, server: ServerRow): Promise<{ definition: SoftwareDefinition; image: string } | null> {
+  const row = await findServerStartup(db, server.id);
+  const found = row ? await findSoftware(db, row.softwareId) : null;
+  return row && found ? { definition: found.definition, image: row.dockerImage } : null;
+}
+
+/** Each variable of the server's software: its stored value, else its default (DESIGN §14). */
+export async function serverVariables(db: Executor, server: ServerRow, definition: SoftwareDefinition): Promise<Record<string, string>> {
+  const stored = await serverVariableValues(db, server.id);
+  return Object.fromEntries(definition.variables.map((v) => [v.env_variable, stored.has(v.env_variable) ? (stored.get(v.env_variable) ?? '') : v.default_value]));
+}
+
+const startupVariables: Contributor = async (db, server) => {
+  const software = await serverSoftware(db, server);
+  return software ? serverVariables(db, server, software.definition) : {};
+};
+
+const memory: Contributor = async () => ({ SERVER_MEMORY: DEFAULT_SERVER_MEMORY });
+
+const contributors: readonly Contributor[] = [memory, startupVariables];
 
 export async function serverRunSpec(db: Executor, server: ServerRow): Promise<ServerRunSpec> {
-  const parts = await Promise.all(contributors.map((c) => c(db, server)));
-  return { uuid: server.uuid, startupCommand: server.startupCommand, environment: Object.assign({}, ...parts) as Record<string, string> };
+  const [software, ...parts] = await Promise.all([serverSoftware(db, server), ...contributors.map((c) => c(db, server))]);
+  const environment = Object.assign({}, ...parts) as Record<string, string>;
+  return {
+    uuid: server.uuid, startupCommand: renderStartupForShell(server.startupCommand, environment), environment,
+    ...(software ? { done: software.definition.done, stop: software.definition.stop, image: software.image } : {}),
+  };
 }

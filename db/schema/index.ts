@@ -5,3 +5,4 @@ export * from './activity';
 export * from './schedules';
 export * from './jobs';
 export * from './backups';
+export * from './startup';

@@ -11,6 +11,7 @@ import { apiKeyItem } from '../services/account/transformers';
 import { setUserSuspended } from '../services/account/set-user-suspended';
 import { createServer } from '../services/create-server';
 import { createUser } from '../services/create-user';
+import { softwareCommands } from './software-commands';
 
 type Values = Record<string, string | boolean | undefined>;
 export interface CliCommand {
@@ -42,6 +43,7 @@ function suspension(suspended: boolean): CliCommand {
 }
 
 export const commands: Record<string, CliCommand> = {
+  ...softwareCommands,
   migrate: {
     options: {},
     run: async () => ({ migrated: true }),
@@ -56,13 +58,16 @@ export const commands: Record<string, CliCommand> = {
     },
   },
   'server:create': {
-    options: { owner: { type: 'string' }, name: { type: 'string' }, command: { type: 'string' } },
+    options: { owner: { type: 'string' }, name: { type: 'string' }, command: { type: 'string' }, software: { type: 'string' } },
     run: async ({ db }, v) => {
+      const command = typeof v.command === 'string' && v.command !== '' ? v.command : undefined;
+      const software = typeof v.software === 'string' && v.software !== '' ? v.software : undefined;
+      // Neither: the bundled sample game server, as before software definitions existed.
       const server = await createServer(db, {
         owner: required(v, 'owner'), name: required(v, 'name'),
-        command: typeof v.command === 'string' && v.command !== '' ? v.command : 'node sample-game-server.mjs',
+        ...(command ? { command } : {}), ...(software || !command ? { software: software ?? 'sample-game' } : {}),
       }, new Date());
-      return { uuid: server.uuid, identifier: server.identifier, name: server.name };
+      return { uuid: server.uuid, identifier: server.identifier, name: server.name, software: software ?? (command ? 'generic' : 'sample-game') };
     },
   },
   'node:create': {

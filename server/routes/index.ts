@@ -9,6 +9,7 @@ import { inviteRoutes } from './invites';
 import { remoteRoutes } from './remote';
 import { settingsRoutes } from './settings';
 import { scheduleRoutes } from './schedules';
+import { startupRoutes } from './startup';
 import { subuserRoutes } from './subusers';
 import { serverPowerRoutes } from './servers-power';
 import { systemRoutes } from './system';
@@ -28,4 +29,5 @@ export const manifest: readonly AnyRoute[] = [
   ...remoteRoutes,
   ...scheduleRoutes,
   ...backupRoutes,
+  ...startupRoutes,
 ] as readonly AnyRoute[];

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { systemPermissions } from '@contracts/permissions';
 import { listServersForUser } from '@db/repositories/servers';
 import { route } from '../http/manifest';
+import { accessFrom } from '../services/server-access';
+import { invocationFor } from '../services/startup/invocation';
 import { serverItem, serverView } from '../services/transformers';
 
 export const systemRoutes = [
@@ -24,13 +26,14 @@ export const systemRoutes = [
       const rows = await listServersForUser(app.db, actor.user.id);
       return {
         object: 'list',
-        data: rows.map((r) => serverItem(r.server, r.server.ownerId === actor.user.id)),
+        data: await Promise.all(rows.map(async (r) => serverItem(r.server, r.server.ownerId === actor.user.id,
+          await invocationFor(app.db, r.server, accessFrom(actor.user, r.server, r.subuser)?.permissions.has('startup.read') ?? false)))),
         meta: { pagination: { total: rows.length, count: rows.length, per_page: rows.length, current_page: 1, total_pages: 1, links: {} } },
       };
     },
   }),
   route({
     method: 'GET', path: '/api/client/servers/:server', need: 'access', duringTransient: true,
-    handler: async ({ access }) => serverView(access),
+    handler: async ({ app, access }) => serverView(access, await invocationFor(app.db, access.server, access.permissions.has('startup.read'))),
   }),
 ];

@@ -1,28 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { findServerByRef, insertServer } from '@db/repositories/servers';
+import { saveServerStartup } from '@db/repositories/startup';
 import { findUserByEmail } from '@db/repositories/users';
 import type { Executor } from '@db/client';
 import type { ServerRow } from '@db/schema/servers';
 import { fromZod, validationError } from '../http/errors';
+import { GENERIC_SOFTWARE, resolveSoftware } from './startup/bundled';
 
 export const newServerInput = z.object({
   owner: z.email({ error: 'must be a valid email address' }),
   name: z.string().min(1).max(191),
-  command: z.string().min(1).max(4096),
+  /** The startup command; without it, the software's own. */
+  command: z.string().min(1).max(4096).optional(),
+  /** A software definition id; without it, the generic command runner (DESIGN §14). */
+  software: z.string().min(1).max(64).optional(),
   description: z.string().max(2000).optional(),
-});
+}).refine((v) => v.command !== undefined || v.software !== undefined, { message: 'Give a command or a software.', path: ['command'] });
 
-/** Creates a server owned by an existing account; its identifier is the uuid's first block. */
+/**
+ * Creates a server owned by an existing account; its identifier is the uuid's first block. With a software, the
+ * server gets its startup, first image and defaults, and its install is queued (the panel runs it: pending-installs).
+ */
 export async function createServer(db: Executor, input: z.input<typeof newServerInput>, now: Date): Promise<ServerRow> {
   const parsed = newServerInput.safeParse(input);
   if (!parsed.success) throw fromZod(parsed.error);
   const owner = await findUserByEmail(db, parsed.data.owner);
   if (!owner || owner.status !== 'active') throw validationError('owner', `No account exists with the email ${parsed.data.owner}.`, 'exists');
+  const softwareId = parsed.data.software ?? GENERIC_SOFTWARE;
+  const definition = await resolveSoftware(db, softwareId, now);
+  if (!definition) throw validationError('software', `No software "${softwareId}" exists on this panel.`, 'exists');
   let uuid = randomUUID();
   while (await findServerByRef(db, uuid.slice(0, 8))) uuid = randomUUID();
-  return insertServer(db, {
+  const server = await insertServer(db, {
     uuid, identifier: uuid.slice(0, 8), name: parsed.data.name, description: parsed.data.description ?? null,
-    ownerId: owner.id, startupCommand: parsed.data.command, createdAt: now, updatedAt: now,
+    ownerId: owner.id, startupCommand: parsed.data.command ?? definition.startup, createdAt: now, updatedAt: now,
   });
+  await saveServerStartup(db, {
+    serverId: server.id, softwareId, dockerImage: Object.values(definition.docker_images)[0] ?? '', updatedAt: now,
+    installPending: parsed.data.software !== undefined,
+  });
+  return server;
 }

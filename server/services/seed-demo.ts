@@ -7,6 +7,7 @@ import { users } from '@db/schema/users';
 import type { AppContext } from '../context';
 import { createServer } from './create-server';
 import { createUser } from './create-user';
+import { SAMPLE_SOFTWARE } from './startup/bundled';
 
 export const SAMPLE_GAME_SERVER = fileURLToPath(new URL('../../wings-bridge/local/sample-game-server.mjs', import.meta.url));
 export const DEMO_EMAIL = 'owner@cohost.local';
@@ -21,7 +22,9 @@ export async function seedDemo(app: AppContext, print: (line: string) => void): 
   const password = randomBytes(12).toString('base64url');
   const now = app.clock.now();
   await createUser(app.db, { email: DEMO_EMAIL, username: 'owner', password, rootAdmin: false }, now);
-  const server = await createServer(app.db, { owner: DEMO_EMAIL, name: 'Demo Server', command: 'node sample-game-server.mjs' }, now);
+  // The sample software's install (run by the panel right after this seed) copies the game in; it is copied here too
+  // so the files are there even before that install has run.
+  const server = await createServer(app.db, { owner: DEMO_EMAIL, name: 'Demo Server', software: SAMPLE_SOFTWARE }, now);
   const dir = path.join(path.resolve(app.config.DATA_DIR), 'servers', server.uuid);
   mkdirSync(dir, { recursive: true });
   copyFileSync(SAMPLE_GAME_SERVER, path.join(dir, 'sample-game-server.mjs'));

@@ -22,7 +22,8 @@ export function userItem(user: UserRow) {
 }
 
 /** Pterodactyl's `server` item (client API), with Cohost's owner and permission meta on the single view. */
-export function serverItem(server: ServerRow, isOwner: boolean) {
+/** `invocation` is the rendered startup command (services/startup/invocation.ts); raw when not given. */
+export function serverItem(server: ServerRow, isOwner: boolean, invocation = server.startupCommand) {
   return {
     object: 'server' as const,
     attributes: {
@@ -37,7 +38,7 @@ export function serverItem(server: ServerRow, isOwner: boolean) {
       is_suspended: server.suspended,
       is_installing: server.status === 'installing',
       is_transferring: false,
-      invocation: server.startupCommand,
+      invocation,
       feature_limits: {
         databases: server.databaseLimit, allocations: server.allocationLimit, backups: server.backupLimit,
         schedules: server.scheduleLimit, proxies: server.proxyLimit,
@@ -47,9 +48,9 @@ export function serverItem(server: ServerRow, isOwner: boolean) {
   };
 }
 
-export function serverView(access: ServerAccess) {
+export function serverView(access: ServerAccess, invocation?: string) {
   return {
-    ...serverItem(access.server, access.isOwner),
+    ...serverItem(access.server, access.isOwner, invocation),
     meta: { is_server_owner: access.isOwner, user_permissions: access.grants },
   };
 }

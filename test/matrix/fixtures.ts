@@ -19,6 +19,7 @@ import type { RouteDef } from '@server/http/manifest';
 import { manifest } from '@server/routes';
 import { SCHEDULE_FIXTURES } from './fixtures-schedules';
 import { BACKUP_FIXTURES } from './fixtures-backups';
+import { STARTUP_FIXTURES } from './fixtures-startup';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -168,6 +169,7 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   }),
   ...SCHEDULE_FIXTURES,
   ...BACKUP_FIXTURES,
+  ...STARTUP_FIXTURES,
 };
 
 

@@ -20,6 +20,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'schedules', name: 'schedules', component: () => import('@web/pages/SchedulesPage.vue') },
       { path: 'backups', name: 'backups', component: () => import('@web/pages/BackupsPage.vue') },
       { path: 'activity', name: 'activity', component: () => import('@web/pages/ActivityPage.vue') },
+      { path: 'startup', name: 'startup', component: () => import('@web/pages/StartupPage.vue') },
       { path: 'settings', name: 'settings', component: () => import('@web/pages/SettingsPage.vue') },
     ],
   },

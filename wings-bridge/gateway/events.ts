@@ -40,7 +40,9 @@ async function run(gateway: BridgeGateway, session: Session, event: Exclude<Inbo
     }
     case 'set state': {
       const action = inboundSchemas['set state'].parse(args)[0];
-      await daemon.power(session.server, action);
+      // A start reads the server's run spec afresh (its command and variables may have changed since connect).
+      const server = action === 'start' || action === 'restart' ? (await gateway.options.servers.find(session.serverUuid)) ?? session.server : session.server;
+      await daemon.power(server, action);
       await record(gateway, session, `server:power.${action}`, {});
       return;
     }

@@ -55,6 +55,14 @@ export class ServerChannel {
       // Everyone connected: the server is usable again (its routes answered 409 during the restore).
       case 'backup restore completed':
         return this.deliver('backup restore completed', event.data);
+      case 'install started':
+        this.flush();
+        return this.deliver('install started', null);
+      case 'install output':
+        for (const line of event.lines) this.deliver('install output', line, undefined, true);
+        return;
+      case 'install completed':
+        return this.deliver('install completed', { successful: event.successful });
     }
   }
 
@@ -90,11 +98,12 @@ export class ServerChannel {
    * One socket.io broadcast to those sockets' own rooms, local to this instance: the packet is encoded once, not once
    * per socket (with 1,000 sockets per-socket encoding stalled the event loop for seconds; docs/performance.md).
    */
-  private deliver<E extends OutboundEvent>(event: E, payload: OutboundEvents[E], need?: Permission): void {
+  private deliver<E extends OutboundEvent>(event: E, payload: OutboundEvents[E], need?: Permission, rootAdminsOnly = false): void {
     const ids: string[] = [];
     let nsp: Namespace | null = null;
     for (const s of this.sessions) {
       if (!s.permissions.has('websocket.connect') || (need && !s.permissions.has(need))) continue;
+      if (rootAdminsOnly && !s.access.isAdmin) continue;
       ids.push(s.socket.id);
       nsp ??= s.socket.nsp;
     }

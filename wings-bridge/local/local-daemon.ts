@@ -7,8 +7,13 @@ import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
-import { DaemonStateError, type BackupRequest, type BackupResult, type Daemon, type DaemonEvent, type DaemonListener, type DaemonServer, type PowerAction, type ServerFilesystem, type ServerState, type ServerStats } from '../daemon';
+import { doneMatcher } from '@contracts/software';
+import {
+  DaemonStateError, type BackupRequest, type BackupResult, type Daemon, type DaemonEvent, type DaemonListener, type DaemonServer,
+  type InstallResult, type InstallSpec, type PowerAction, type ServerFilesystem, type ServerState, type ServerStats,
+} from '../daemon';
 import { LocalBackups } from '../backups/local-backups';
+import { runInstallScript } from './install-runner';
 import { ServerProcess, type ProcessOptions } from './server-process';
 
 export const SAMPLE_GAME_SERVER = fileURLToPath(new URL('./sample-game-server.mjs', import.meta.url));
@@ -25,6 +30,8 @@ export interface LocalDaemonOptions {
   readonly stopGraceMs?: number;
   readonly statsIntervalMs?: number;
   readonly stopCommand?: string;
+  /** An install script running longer is killed and the install fails (default 15 minutes). */
+  readonly installTimeoutMs?: number;
   readonly filesystemFor?: (server: DaemonServer) => ServerFilesystem;
 }
 
@@ -34,6 +41,8 @@ export class LocalDaemon implements Daemon {
   /** Subscribers per server for the events the panel publishes (backups), beside the process's own. */
   private readonly published = new Map<string, Set<DaemonListener>>();
   private readonly backups: LocalBackups;
+  /** Running installs by server uuid; aborting one kills its script. */
+  private readonly installing = new Map<string, AbortController>();
   private closed = false;
 
   constructor(private readonly options: LocalDaemonOptions) {
@@ -47,8 +56,14 @@ export class LocalDaemon implements Daemon {
   async power(server: DaemonServer, action: PowerAction): Promise<void> {
     if (this.closed) throw new Error('The daemon is shutting down.');
     // A start may provision files (the bundled sample server): measure the directory afresh.
-    if (action === 'start' || action === 'restart') this.disk.delete(server.uuid);
-    await this.process(server).power(action);
+    const proc = this.process(server);
+    if (action === 'start' || action === 'restart') {
+      if (this.installing.has(server.uuid)) throw new DaemonStateError('The server is installing.');
+      this.disk.delete(server.uuid);
+      // Command, environment, done marker and stop are read afresh at every start (DESIGN §14).
+      proc.configure(this.processOptions(server));
+    }
+    await proc.power(action);
   }
 
   async command(server: DaemonServer, line: string): Promise<void> {
@@ -96,6 +111,29 @@ export class LocalDaemon implements Daemon {
     return this.processes.get(server.uuid)?.state ?? 'offline';
   }
 
+  async install(server: DaemonServer, spec: InstallSpec): Promise<InstallResult> {
+    if (this.closed) throw new Error('The daemon is shutting down.');
+    if (this.installing.has(server.uuid)) throw new DaemonStateError('An install is already running for this server.');
+    const abort = new AbortController();
+    this.installing.set(server.uuid, abort);
+    const proc = this.process(server);
+    try {
+      await proc.killAndWait();
+      proc.publish({ type: 'install started' });
+      const cwd = this.serverDir(server);
+      mkdirSync(cwd, { recursive: true });
+      const result = await runInstallScript({
+        cwd, spec, baseEnv: this.baseEnv(server), timeoutMs: this.options.installTimeoutMs ?? 15 * 60_000,
+        output: (lines) => proc.publish({ type: 'install output', lines }), signal: abort.signal,
+      }).catch((err: unknown): InstallResult => ({ successful: false, exitCode: null, detail: (err as Error).message }));
+      this.disk.delete(server.uuid);
+      proc.publish({ type: 'install completed', successful: result.successful });
+      return result;
+    } finally {
+      this.installing.delete(server.uuid);
+    }
+  }
+
   files(server: DaemonServer): ServerFilesystem {
     if (!this.options.filesystemFor) throw new Error('No filesystem is configured for the local daemon.');
     return this.options.filesystemFor(server);
@@ -134,6 +172,7 @@ export class LocalDaemon implements Daemon {
   /** Stops every server and waits for their processes to exit (no orphans after Ctrl-C). */
   async close(): Promise<void> {
     this.closed = true;
+    for (const abort of this.installing.values()) abort.abort();
     await Promise.all([...this.processes.values()].map((p) => p.close()));
     this.processes.clear();
   }
@@ -153,17 +192,25 @@ export class LocalDaemon implements Daemon {
     if (SAMPLE_COMMAND.test(server.startupCommand) && !existsSync(path.join(cwd, 'sample-game-server.mjs'))) {
       copyFileSync(SAMPLE_GAME_SERVER, path.join(cwd, 'sample-game-server.mjs'));
     }
-    const env: NodeJS.ProcessEnv = { HOME: cwd, SERVER_UUID: server.uuid };
-    for (const k of PASSED_ENV) if (process.env[k] !== undefined) env[k] = process.env[k];
-    Object.assign(env, server.environment ?? {});
+    const env = { ...this.baseEnv(server), ...server.environment, HOME: cwd, SERVER_UUID: server.uuid };
+    const done = server.done ? doneMatcher(server.done) : null;
+    const stop = server.stop;
     return {
       cwd, command: server.startupCommand, env,
-      readyMarker: this.options.readyMarker ?? /\bDone\b.*!/,
+      readyMarker: done instanceof RegExp ? done : this.options.readyMarker ?? /\bDone\b.*!/,
       runningAfterMs: this.options.runningAfterMs ?? 10_000,
       stopGraceMs: this.options.stopGraceMs ?? 10_000,
-      stopCommand: this.options.stopCommand ?? 'stop',
+      stopCommand: stop?.type === 'command' ? stop.value : this.options.stopCommand ?? 'stop',
+      ...(stop?.type === 'signal' ? { stopSignal: stop.value as NodeJS.Signals } : {}),
       logLines: 150,
     };
+  }
+
+  /** What every process of the server may see of this host's environment: no panel secrets. */
+  private baseEnv(server: DaemonServer): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { HOME: this.serverDir(server), SERVER_UUID: server.uuid };
+    for (const k of PASSED_ENV) if (process.env[k] !== undefined) env[k] = process.env[k];
+    return env;
   }
 
   /** While someone listens, a stats frame every interval while the server is not offline. */

@@ -7,7 +7,7 @@ const players = ['Steve', 'Alex'];
 const log = (msg) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)} INFO]: ${msg}\n`);
 
 log('Starting sample game server');
-log('Loading world "world"');
+log(`Loading world "${process.env.WORLD_NAME || 'world'}"`);
 setTimeout(() => {
   log(`Done (${(process.uptime()).toFixed(3)}s)! For help, type "help"`);
 }, Number(process.env.SAMPLE_BOOT_MS ?? 300));

@@ -20,6 +20,8 @@ export interface ProcessOptions {
   readonly stopGraceMs: number;
   readonly logLines: number;
   readonly stopCommand: string;
+  /** When set, `stop` sends this signal to the process group instead of writing the stop command. */
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 export class ServerProcess {
@@ -32,9 +34,33 @@ export class ServerProcess {
   private readonly listeners = new Set<DaemonListener>();
   private exited: Promise<void> = Promise.resolve();
   private restartPending = false;
+  private nextOptions: ProcessOptions | null = null;
 
-  constructor(private readonly options: ProcessOptions) {
+  constructor(private options: ProcessOptions) {
     this.buffer = new RingBuffer(options.logLines);
+  }
+
+  /** New options (command, environment, done marker, stop) for the next start; a running process keeps its own. */
+  configure(options: ProcessOptions): void {
+    if (this.child) {
+      // The running process was started with the old command; only how it is stopped may change under it.
+      this.nextOptions = options;
+      return;
+    }
+    this.options = options;
+  }
+
+  /** Publishes an event of this server to its listeners (the install runner's events). */
+  publish(event: DaemonEvent): void {
+    this.emit(event);
+  }
+
+  /** Kills the process (if any) and waits until it has exited. */
+  async killAndWait(): Promise<void> {
+    this.restartPending = false;
+    if (!this.child) return;
+    this.kill();
+    await this.exited;
   }
 
   subscribe(listener: DaemonListener): () => void {
@@ -94,6 +120,7 @@ export class ServerProcess {
 
   private start(): void {
     if (this.state !== 'offline') return;
+    if (this.nextOptions) { this.options = this.nextOptions; this.nextOptions = null; }
     this.setState('starting');
     this.message('Server marked as starting...');
     const child = spawn('sh', ['-c', this.options.command], {
@@ -122,7 +149,8 @@ export class ServerProcess {
     if (this.state !== 'stopping') {
       this.setState('stopping');
       this.message('Server marked as stopping...');
-      this.write(this.options.stopCommand);
+      if (this.options.stopSignal) this.signal(this.options.stopSignal);
+      else this.write(this.options.stopCommand);
     }
     this.later(this.options.stopGraceMs, () => {
       this.signal('SIGTERM');

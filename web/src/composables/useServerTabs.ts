@@ -21,7 +21,8 @@ export function useServerTabs() {
     if (can('schedule.read')) tabs.push({ name: 'schedules', label: 'Schedules', routes: ['schedules'] });
     if (can('backup.read')) tabs.push({ name: 'backups', label: 'Backups', routes: ['backups'] });
     if (can('activity.read')) tabs.push({ name: 'activity', label: 'Activity', routes: ['activity'] });
-    if (store.isOwner) tabs.push({ name: 'settings', label: 'Settings', routes: ['settings'] });
+    if (can('startup.read')) tabs.push({ name: 'startup', label: 'Startup', routes: ['startup'] });
+    if (store.isOwner || can('settings.rename') || can('settings.reinstall')) tabs.push({ name: 'settings', label: 'Settings', routes: ['settings'] });
     return tabs;
   });
 }

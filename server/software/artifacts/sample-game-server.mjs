@@ -1,0 +1,1 @@
+../../../wings-bridge/local/sample-game-server.mjs
