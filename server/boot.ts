@@ -17,6 +17,7 @@ import { createLogger } from './logger';
 import { ServerThrottles } from './http/server-throttles';
 import { createMailer, type Mailer } from './mail/mailer';
 import { resolveSecrets } from './secrets';
+import { registerPrivateHost } from './services/databases/register-private-host';
 
 export interface Cohost {
   readonly app: AppContext;
@@ -75,6 +76,9 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const clock = options.clock ?? systemClock;
     const throttles = new ServerThrottles(clock, config.SERVER_THROTTLES);
     const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles };
+    // The private MariaDB doubles as the default database host (DESIGN §15), reached through its own admin account.
+    // A failure there leaves databases unavailable (the routes then say so), never the panel down.
+    if (mariadb) await registerPrivateHost(app, mariadb.url).catch((err: unknown) => logger.error({ err }, 'could not register the private MariaDB as a database host'));
     await options.afterMigrate?.(app);
 
     const express = createHttpApp(app, options.routes);

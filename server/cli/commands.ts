@@ -11,6 +11,7 @@ import { apiKeyItem } from '../services/account/transformers';
 import { setUserSuspended } from '../services/account/set-user-suspended';
 import { createServer } from '../services/create-server';
 import { createUser } from '../services/create-user';
+import { databaseHostCommands } from './database-hosts';
 
 type Values = Record<string, string | boolean | undefined>;
 export interface CliCommand {
@@ -87,4 +88,5 @@ export const commands: Record<string, CliCommand> = {
   },
   'user:suspend': suspension(true),
   'user:unsuspend': suspension(false),
+  ...databaseHostCommands,
 };

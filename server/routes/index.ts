@@ -3,6 +3,7 @@ import { accountRoutes } from './account';
 import { accountKeyRoutes } from './account-keys';
 import { authRoutes } from './auth';
 import { activityRoutes } from './activity';
+import { databaseRoutes } from './databases';
 import { fileRoutes } from './files';
 import { inviteRoutes } from './invites';
 import { remoteRoutes } from './remote';
@@ -24,4 +25,5 @@ export const manifest: readonly AnyRoute[] = [
   ...serverPowerRoutes,
   ...fileRoutes,
   ...remoteRoutes,
+  ...databaseRoutes,
 ] as readonly AnyRoute[];
