@@ -15,10 +15,10 @@ export class HostUnavailableError extends Error {
   }
 }
 
+/** Errors that mean the connection itself is gone (after it was opened; any failure to open counts as well). */
 const UNREACHABLE = new Set([
   'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE',
-  'PROTOCOL_CONNECTION_LOST', 'ER_ACCESS_DENIED_ERROR', 'ER_CON_COUNT_ERROR', 'ER_HOST_NOT_PRIVILEGED',
-  'ER_SERVER_SHUTDOWN', 'ER_NOT_SUPPORTED_AUTH_MODE',
+  'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED',
 ]);
 
 export function errorCode(err: unknown): string | undefined {

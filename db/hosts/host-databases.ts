@@ -1,6 +1,6 @@
 import type mysql from 'mysql2/promise';
 import { checkAdminUser, checkRemote, checkUser, quoteDatabase, quoteGrantDatabase } from './identifiers';
-import { errorCode, isUnreachable } from './host-connection';
+import { errorCode } from './host-connection';
 
 /** What a server's database user gets on its own database: Pterodactyl's list, nothing global. */
 export const DATABASE_PRIVILEGES = [
@@ -49,10 +49,8 @@ export async function createHostDatabase(conn: mysql.Connection, spec: HostDatab
     createdUser = true;
     await conn.query(`GRANT ${DATABASE_PRIVILEGES.join(', ')} ON ${grantTarget}.* TO ?@?`, [user, remote]);
   } catch (err) {
-    if (!isUnreachable(err)) {
-      if (createdUser) await conn.query('DROP USER IF EXISTS ?@?', [user, remote]).catch(() => undefined);
-      if (createdDb) await conn.query(`DROP DATABASE IF EXISTS ${db}`).catch(() => undefined);
-    }
+    if (createdUser) await conn.query('DROP USER IF EXISTS ?@?', [user, remote]).catch(() => undefined);
+    if (createdDb) await conn.query(`DROP DATABASE IF EXISTS ${db}`).catch(() => undefined);
     throw err;
   }
 }
