@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { ensureHostAdmin } from '@db/hosts/host-databases';
-import { listDatabaseHosts } from '@db/repositories/databases';
+import { listServerDatabases } from '@db/repositories/databases';
 import type { DatabaseHostRow } from '@db/schema/databases';
 import type { AppContext } from '@server/context';
 import { createDatabaseHost } from '@server/services/databases/create-database-host';
@@ -60,7 +60,25 @@ export async function registerTestHost(app: AppContext, overrides: { name?: stri
   };
 }
 
-/** The hosts registered on `app` (for fixtures that register one only once). */
-export async function hostsOf(app: AppContext): Promise<DatabaseHostRow[]> {
-  return (await listDatabaseHosts(app.db)).map((r) => r.host);
+/** Registers the test MariaDB as a host of `app` through its root account (nothing of its own to clean up). */
+export async function registerRootHost(app: AppContext, name: string): Promise<DatabaseHostRow> {
+  const u = new URL(testServerUrl());
+  return createDatabaseHost(app, {
+    name, ...testServerAddress(), username: decodeURIComponent(u.username), password: decodeURIComponent(u.password),
+  });
+}
+
+/** Drops on the host every database (and its user) the panel holds for `serverId`. */
+export async function dropServerDatabases(app: AppContext, serverId: number): Promise<void> {
+  const rows = await listServerDatabases(app.db, serverId);
+  if (rows.length === 0) return;
+  const conn = await rootConnection();
+  try {
+    for (const { database } of rows) {
+      await conn.query('DROP USER IF EXISTS ?@?', [database.username, database.remote]);
+      await conn.query('DROP DATABASE IF EXISTS ??', [database.database]);
+    }
+  } finally {
+    await conn.end();
+  }
 }

@@ -5,10 +5,15 @@ import { openSecret, sealSecret } from '../../auth/secret-box';
 export const HOST_PURPOSE = 'database-host';
 export const DATABASE_PURPOSE = 'server-database';
 
-export const sealHostPassword = (appKey: string, password: string) => sealSecret(appKey, HOST_PURPOSE, password);
-export const openHostPassword = (appKey: string, sealed: string) => openSecret(appKey, HOST_PURPOSE, sealed);
-export const sealDatabasePassword = (appKey: string, password: string) => sealSecret(appKey, DATABASE_PURPOSE, password);
-export const openDatabasePassword = (appKey: string, sealed: string) => openSecret(appKey, DATABASE_PURPOSE, sealed);
+// A one-character prefix keeps the plaintext non-empty (an empty admin password is legitimate; secret-box refuses
+// to open a seal without ciphertext).
+const seal = (appKey: string, purpose: string, password: string) => sealSecret(appKey, purpose, `p${password}`);
+const open = (appKey: string, purpose: string, sealed: string) => openSecret(appKey, purpose, sealed)?.slice(1) ?? null;
+
+export const sealHostPassword = (appKey: string, password: string) => seal(appKey, HOST_PURPOSE, password);
+export const openHostPassword = (appKey: string, sealed: string) => open(appKey, HOST_PURPOSE, sealed);
+export const sealDatabasePassword = (appKey: string, password: string) => seal(appKey, DATABASE_PURPOSE, password);
+export const openDatabasePassword = (appKey: string, sealed: string) => open(appKey, DATABASE_PURPOSE, sealed);
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
