@@ -24,6 +24,11 @@ export const hostUnavailable = (name: string): HttpError =>
     `The database host "${name}" cannot be reached right now, so nothing was changed. Try again later or ask an administrator.`,
     { host: name });
 
+export const hostLoginRefused = (name: string): HttpError =>
+  httpError(503, 'DatabaseHostUnavailableException',
+    `The database host "${name}" refused its admin account's sign-in, so nothing was changed. An administrator should check the host's username and password.`,
+    { host: name });
+
 export const hostRefused = (name: string): HttpError =>
   httpError(503, 'DatabaseHostUnavailableException',
     `The database host "${name}" refused the operation, so nothing was changed. An administrator should check its admin account.`,

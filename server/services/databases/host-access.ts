@@ -3,7 +3,7 @@ import { HostUnavailableError, withHostConnection } from '@db/hosts/host-connect
 import { HostNameTakenError } from '@db/hosts/host-databases';
 import type { DatabaseHostRow } from '@db/schema/databases';
 import type { AppContext } from '../../context';
-import { duplicateDatabase, hostCredentialsUnreadable, hostRefused, hostUnavailable } from './errors';
+import { duplicateDatabase, hostCredentialsUnreadable, hostLoginRefused, hostRefused, hostUnavailable } from './errors';
 import { openHostPassword } from './secrets';
 
 /**
@@ -18,7 +18,7 @@ export async function onHost<T>(app: Pick<AppContext, 'secrets' | 'logger'>, hos
   } catch (err) {
     if (err instanceof HostUnavailableError) {
       app.logger.warn({ err, host: host.name }, 'database host unavailable');
-      throw hostUnavailable(host.name);
+      throw err.reason.startsWith('ER_ACCESS_DENIED') ? hostLoginRefused(host.name) : hostUnavailable(host.name);
     }
     if (err instanceof HostNameTakenError) throw duplicateDatabase();
     app.logger.error({ err, host: host.name }, 'database host refused an operation');
