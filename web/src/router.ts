@@ -17,6 +17,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'users', name: 'users', component: () => import('@web/pages/UsersPage.vue') },
       { path: 'users/new', name: 'user-new', component: () => import('@web/pages/SubuserFormPage.vue') },
       { path: 'users/:uuid', name: 'user-edit', component: () => import('@web/pages/SubuserFormPage.vue') },
+      { path: 'databases', name: 'databases', component: () => import('@web/pages/DatabasesPage.vue') },
       { path: 'activity', name: 'activity', component: () => import('@web/pages/ActivityPage.vue') },
       { path: 'settings', name: 'settings', component: () => import('@web/pages/SettingsPage.vue') },
     ],

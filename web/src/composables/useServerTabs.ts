@@ -18,6 +18,7 @@ export function useServerTabs() {
     if (can('control.console') || can('websocket.connect')) tabs.push({ name: 'console', label: 'Console', routes: ['console'] });
     if (can('file.read')) tabs.push({ name: 'files', label: 'Files', routes: ['files', 'file-edit'] });
     if (can('user.read')) tabs.push({ name: 'users', label: 'Users', routes: ['users', 'user-new', 'user-edit'] });
+    if (can('database.read')) tabs.push({ name: 'databases', label: 'Databases', routes: ['databases'] });
     if (can('activity.read')) tabs.push({ name: 'activity', label: 'Activity', routes: ['activity'] });
     if (store.isOwner) tabs.push({ name: 'settings', label: 'Settings', routes: ['settings'] });
     return tabs;
