@@ -25,6 +25,7 @@ import { BackgroundWork } from './jobs/background';
 import { startRunner, type Runner } from './jobs/runner';
 import type { Sweep } from './jobs/sweep';
 import { SWEEPS } from './jobs/sweeps';
+import { registerPrivateHost } from './services/databases/register-private-host';
 
 export interface Cohost {
   readonly app: AppContext;
@@ -90,6 +91,9 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, work };
     closers.unshift(() => work.stop());
     await syncBundledSoftware(app.db, clock.now());
+    // The private MariaDB doubles as the default database host (DESIGN §15), reached through its own admin account.
+    // A failure there leaves databases unavailable (the routes then say so), never the panel down.
+    if (mariadb) await registerPrivateHost(app, mariadb.url).catch((err: unknown) => logger.error({ err }, 'could not register the private MariaDB as a database host'));
     await options.afterMigrate?.(app);
     await recoverInterruptedBackups(app);
     await recoverStuckInstalls(app);

@@ -6,3 +6,4 @@ export * from './schedules';
 export * from './jobs';
 export * from './backups';
 export * from './startup';
+export * from './databases';

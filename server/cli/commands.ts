@@ -12,6 +12,7 @@ import { setUserSuspended } from '../services/account/set-user-suspended';
 import { createServer } from '../services/create-server';
 import { createUser } from '../services/create-user';
 import { softwareCommands } from './software-commands';
+import { databaseHostCommands } from './database-hosts';
 
 type Values = Record<string, string | boolean | undefined>;
 export interface CliCommand {
@@ -92,4 +93,5 @@ export const commands: Record<string, CliCommand> = {
   },
   'user:suspend': suspension(true),
   'user:unsuspend': suspension(false),
+  ...databaseHostCommands,
 };

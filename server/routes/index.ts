@@ -4,6 +4,7 @@ import { accountKeyRoutes } from './account-keys';
 import { authRoutes } from './auth';
 import { backupRoutes } from './backups';
 import { activityRoutes } from './activity';
+import { databaseRoutes } from './databases';
 import { fileRoutes } from './files';
 import { inviteRoutes } from './invites';
 import { remoteRoutes } from './remote';
@@ -30,4 +31,5 @@ export const manifest: readonly AnyRoute[] = [
   ...scheduleRoutes,
   ...backupRoutes,
   ...startupRoutes,
+  ...databaseRoutes,
 ] as readonly AnyRoute[];

@@ -20,6 +20,7 @@ import { manifest } from '@server/routes';
 import { SCHEDULE_FIXTURES } from './fixtures-schedules';
 import { BACKUP_FIXTURES } from './fixtures-backups';
 import { STARTUP_FIXTURES } from './fixtures-startup';
+import { databaseFixtures } from './fixtures-databases';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -170,6 +171,7 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   ...SCHEDULE_FIXTURES,
   ...BACKUP_FIXTURES,
   ...STARTUP_FIXTURES,
+  ...databaseFixtures,
 };
 
 

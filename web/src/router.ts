@@ -19,6 +19,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'users/:uuid', name: 'user-edit', component: () => import('@web/pages/SubuserFormPage.vue') },
       { path: 'schedules', name: 'schedules', component: () => import('@web/pages/SchedulesPage.vue') },
       { path: 'backups', name: 'backups', component: () => import('@web/pages/BackupsPage.vue') },
+      { path: 'databases', name: 'databases', component: () => import('@web/pages/DatabasesPage.vue') },
       { path: 'activity', name: 'activity', component: () => import('@web/pages/ActivityPage.vue') },
       { path: 'startup', name: 'startup', component: () => import('@web/pages/StartupPage.vue') },
       { path: 'settings', name: 'settings', component: () => import('@web/pages/SettingsPage.vue') },

@@ -20,6 +20,7 @@ export function useServerTabs() {
     if (can('user.read')) tabs.push({ name: 'users', label: 'Users', routes: ['users', 'user-new', 'user-edit'] });
     if (can('schedule.read')) tabs.push({ name: 'schedules', label: 'Schedules', routes: ['schedules'] });
     if (can('backup.read')) tabs.push({ name: 'backups', label: 'Backups', routes: ['backups'] });
+    if (can('database.read')) tabs.push({ name: 'databases', label: 'Databases', routes: ['databases'] });
     if (can('activity.read')) tabs.push({ name: 'activity', label: 'Activity', routes: ['activity'] });
     if (can('startup.read')) tabs.push({ name: 'startup', label: 'Startup', routes: ['startup'] });
     if (store.isOwner || can('settings.rename') || can('settings.reinstall')) tabs.push({ name: 'settings', label: 'Settings', routes: ['settings'] });
