@@ -1,5 +1,6 @@
 import type { Executor } from '../client';
 import type { ServerRow } from '../schema/servers';
+import { networkEnvironment } from './network-environment';
 
 /**
  * What a daemon needs to run a server: its startup command and the environment its process gets. The one place
@@ -14,7 +15,9 @@ export interface ServerRunSpec {
 }
 
 type Contributor = (db: Executor, server: ServerRow) => Promise<Record<string, string>>;
-const contributors: readonly Contributor[] = [];
+const contributors: readonly Contributor[] = [
+  networkEnvironment,
+];
 
 export async function serverRunSpec(db: Executor, server: ServerRow): Promise<ServerRunSpec> {
   const parts = await Promise.all(contributors.map((c) => c(db, server)));

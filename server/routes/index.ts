@@ -10,6 +10,7 @@ import { settingsRoutes } from './settings';
 import { subuserRoutes } from './subusers';
 import { serverPowerRoutes } from './servers-power';
 import { systemRoutes } from './system';
+import { networkRoutes } from './network';
 
 /** Every HTTP route of Cohost, declared once. The router and the permission matrix are both built from this. */
 export const manifest: readonly AnyRoute[] = [
@@ -24,4 +25,5 @@ export const manifest: readonly AnyRoute[] = [
   ...serverPowerRoutes,
   ...fileRoutes,
   ...remoteRoutes,
+  ...networkRoutes,
 ] as readonly AnyRoute[];

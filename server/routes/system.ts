@@ -3,6 +3,7 @@ import { systemPermissions } from '@contracts/permissions';
 import { listServersForUser } from '@db/repositories/servers';
 import { route } from '../http/manifest';
 import { serverItem, serverView } from '../services/transformers';
+import { allocationRelationship } from '../services/network/list-allocations';
 
 export const systemRoutes = [
   route({
@@ -31,6 +32,6 @@ export const systemRoutes = [
   }),
   route({
     method: 'GET', path: '/api/client/servers/:server', need: 'access', duringTransient: true,
-    handler: async ({ access }) => serverView(access),
+    handler: async ({ app, access }) => serverView(access, { allocations: await allocationRelationship(app, access) }),
   }),
 ];

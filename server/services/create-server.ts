@@ -5,6 +5,7 @@ import { findUserByEmail } from '@db/repositories/users';
 import type { Executor } from '@db/client';
 import type { ServerRow } from '@db/schema/servers';
 import { fromZod, validationError } from '../http/errors';
+import { claimFreeAllocation } from './network/assign-allocation';
 
 export const newServerInput = z.object({
   owner: z.email({ error: 'must be a valid email address' }),
@@ -13,7 +14,11 @@ export const newServerInput = z.object({
   description: z.string().max(2000).optional(),
 });
 
-/** Creates a server owned by an existing account; its identifier is the uuid's first block. */
+/**
+ * Creates a server owned by an existing account; its identifier is the uuid's first block. It gets a primary
+ * allocation from its node's free ports when there is one; without one it is created all the same (no
+ * SERVER_IP/SERVER_PORT) and its first assigned allocation becomes the primary (docs/network.md).
+ */
 export async function createServer(db: Executor, input: z.input<typeof newServerInput>, now: Date): Promise<ServerRow> {
   const parsed = newServerInput.safeParse(input);
   if (!parsed.success) throw fromZod(parsed.error);
@@ -21,8 +26,12 @@ export async function createServer(db: Executor, input: z.input<typeof newServer
   if (!owner || owner.status !== 'active') throw validationError('owner', `No account exists with the email ${parsed.data.owner}.`, 'exists');
   let uuid = randomUUID();
   while (await findServerByRef(db, uuid.slice(0, 8))) uuid = randomUUID();
-  return insertServer(db, {
-    uuid, identifier: uuid.slice(0, 8), name: parsed.data.name, description: parsed.data.description ?? null,
-    ownerId: owner.id, startupCommand: parsed.data.command, createdAt: now, updatedAt: now,
+  return db.transaction(async (tx) => {
+    const server = await insertServer(tx, {
+      uuid, identifier: uuid.slice(0, 8), name: parsed.data.name, description: parsed.data.description ?? null,
+      ownerId: owner.id, startupCommand: parsed.data.command, createdAt: now, updatedAt: now,
+    });
+    await claimFreeAllocation(tx, server, now);
+    return server;
   });
 }

@@ -7,13 +7,14 @@ import { users } from '@db/schema/users';
 import type { AppContext } from '../context';
 import { createServer } from './create-server';
 import { createUser } from './create-user';
+import { addAllocations } from './network/add-allocations';
 
 export const SAMPLE_GAME_SERVER = fileURLToPath(new URL('../../wings-bridge/local/sample-game-server.mjs', import.meta.url));
 export const DEMO_EMAIL = 'owner@cohost.local';
 
 /**
  * First run only (no users yet): a demo owner with a generated password, printed once, and a demo server running the
- * bundled sample game server from its own directory.
+ * bundled sample game server from its own directory, on a port of a small local allocation pool.
  */
 export async function seedDemo(app: AppContext, print: (line: string) => void): Promise<void> {
   const [row] = await app.db.select({ n: count() }).from(users);
@@ -21,6 +22,8 @@ export async function seedDemo(app: AppContext, print: (line: string) => void): 
   const password = randomBytes(12).toString('base64url');
   const now = app.clock.now();
   await createUser(app.db, { email: DEMO_EMAIL, username: 'owner', password, rootAdmin: false }, now);
+  // A small local pool so the demo server gets a primary port (SERVER_PORT) and can add more (docs/network.md).
+  await addAllocations(app.db, { ip: '127.0.0.1', ports: '25565-25574', nodeId: null }, now);
   const server = await createServer(app.db, { owner: DEMO_EMAIL, name: 'Demo Server', command: 'node sample-game-server.mjs' }, now);
   const dir = path.join(path.resolve(app.config.DATA_DIR), 'servers', server.uuid);
   mkdirSync(dir, { recursive: true });

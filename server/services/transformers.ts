@@ -47,9 +47,12 @@ export function serverItem(server: ServerRow, isOwner: boolean) {
   };
 }
 
-export function serverView(access: ServerAccess) {
+/** The single view; `relationships` (Pterodactyl's includes, e.g. `allocations`) go inside the attributes. */
+export function serverView(access: ServerAccess, relationships: Record<string, unknown> = {}) {
+  const item = serverItem(access.server, access.isOwner);
   return {
-    ...serverItem(access.server, access.isOwner),
+    ...item,
+    attributes: { ...item.attributes, relationships },
     meta: { is_server_owner: access.isOwner, user_permissions: access.grants },
   };
 }
