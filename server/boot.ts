@@ -13,6 +13,7 @@ import { loadConfig, type Config } from './config';
 import { systemClock, type AppContext, type Clock } from './context';
 import { createLocalDaemon } from './daemon';
 import { startSftp } from './services/sftp-server';
+import { startReverseProxy } from './services/network/reverse-proxy';
 import { createLogger } from './logger';
 import { ServerThrottles } from './http/server-throttles';
 import { createMailer, type Mailer } from './mail/mailer';
@@ -25,6 +26,8 @@ export interface Cohost {
   readonly url: string;
   /** The bound SFTP port (SFTP_PORT, or an ephemeral one when it is 0). */
   readonly sftpPort: number;
+  /** The bound port of the reverse proxy for proxy routes (PROXY_PORT, ephemeral when 0), or null when disabled. */
+  readonly proxyPort: number | null;
   close(): Promise<void>;
 }
 
@@ -89,8 +92,10 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const port = (http.address() as AddressInfo).port;
     const sftp = await startSftp(app);
     closers.unshift(() => sftp.close());
+    const proxy = await startReverseProxy(app);
+    if (proxy) closers.unshift(() => proxy.close());
     return {
-      app, http, port, url: `http://127.0.0.1:${port}`, sftpPort: sftp.port,
+      app, http, port, url: `http://127.0.0.1:${port}`, sftpPort: sftp.port, proxyPort: proxy?.port ?? null,
       close: async () => { for (const c of closers.splice(0)) await c(); },
     };
   } catch (err) {

@@ -11,6 +11,7 @@ import { subuserRoutes } from './subusers';
 import { serverPowerRoutes } from './servers-power';
 import { systemRoutes } from './system';
 import { networkRoutes } from './network';
+import { networkProxyRoutes } from './network-proxy';
 
 /** Every HTTP route of Cohost, declared once. The router and the permission matrix are both built from this. */
 export const manifest: readonly AnyRoute[] = [
@@ -26,4 +27,5 @@ export const manifest: readonly AnyRoute[] = [
   ...fileRoutes,
   ...remoteRoutes,
   ...networkRoutes,
+  ...networkProxyRoutes,
 ] as readonly AnyRoute[];

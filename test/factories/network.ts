@@ -5,6 +5,8 @@ import { addAllocations } from '@db/repositories/network-allocations';
 import { allocations, type AllocationRow } from '@db/schema/network';
 import type { ServerRow } from '@db/schema/servers';
 import { and, eq } from 'drizzle-orm';
+import { serverRunSpec } from '@db/repositories/server-environment';
+import type { AppContext } from '@server/context';
 
 /** A fresh private-range IP, so a test's pool never mixes with another test's in the same database. */
 export function uniqueIp(): string {
@@ -34,4 +36,20 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => srv.close(() => resolve()));
   if (!address || typeof address === 'string') throw new Error('no port');
   return address.port;
+}
+
+/**
+ * Starts the server with its run spec (SERVER_IP/SERVER_PORT…) as the power route does, and resolves once it is
+ * `running`. The start comes before any subscription, so the daemon builds the process from the spec.
+ */
+export async function startWithSpec(app: AppContext, server: ServerRow, timeoutMs = 20_000): Promise<void> {
+  const spec = await serverRunSpec(app.db, server);
+  await app.daemon.power(spec, 'start');
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => { stop(); reject(new Error(`server ${server.uuid} never reached running`)); }, timeoutMs);
+    const stop = app.daemon.subscribe(spec, (event) => {
+      if (event.type === 'status' && event.state === 'running') { clearTimeout(timer); stop(); resolve(); }
+    });
+    if (app.daemon.status(spec) === 'running') { clearTimeout(timer); stop(); resolve(); }
+  });
 }
