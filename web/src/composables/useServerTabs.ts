@@ -19,6 +19,7 @@ export function useServerTabs() {
     if (can('file.read')) tabs.push({ name: 'files', label: 'Files', routes: ['files', 'file-edit'] });
     if (can('user.read')) tabs.push({ name: 'users', label: 'Users', routes: ['users', 'user-new', 'user-edit'] });
     if (can('activity.read')) tabs.push({ name: 'activity', label: 'Activity', routes: ['activity'] });
+    if (can('allocation.read') || can('proxy.read') || can('network.read')) tabs.push({ name: 'network', label: 'Network', routes: ['network'] });
     if (store.isOwner) tabs.push({ name: 'settings', label: 'Settings', routes: ['settings'] });
     return tabs;
   });
