@@ -7,6 +7,7 @@ import { benchPermission } from './permission';
 import { printTable, type BenchRow } from './report';
 import { benchRevocation } from './revocation';
 import { benchSftp } from './sftp';
+import { benchNetwork } from './network';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks side by side in one process run, prints one table and writes it as JSON
@@ -19,6 +20,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
   revocation: benchRevocation,
   console: benchConsole,
   sftp: benchSftp,
+  network: benchNetwork,
 };
 
 async function main(): Promise<void> {

@@ -18,7 +18,14 @@ const done = () => setTimeout(() => {
 const port = Number(process.env.SERVER_PORT ?? '');
 if (Number.isInteger(port) && port > 0) {
   const host = process.env.SERVER_IP || '0.0.0.0';
+  // `/tile` stands in for what a game's web map serves through a proxy route: a 32 KiB image tile.
+  const tile = Buffer.alloc(32 * 1024, 0x5a);
   const query = createServer((req, res) => {
+    if (req.url === '/tile') {
+      res.setHeader('content-type', 'image/png');
+      res.end(tile);
+      return;
+    }
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ game: 'sample', uuid: process.env.SERVER_UUID ?? null, port, players, path: req.url }));
   });
