@@ -3,6 +3,7 @@
 // server's console and power controls work on a fresh machine. Commands: help, list, say <text>, stop.
 // With SERVER_PORT set (the primary allocation, DESIGN §17) it also answers HTTP there, as a game's query port does:
 // `GET /` gives its status as JSON.
+import { Buffer } from 'node:buffer';
 import { createServer } from 'node:http';
 import readline from 'node:readline';
 
