@@ -17,6 +17,7 @@ import { recoverInterruptedBackups } from './services/backups/recover-backups';
 import { syncBundledSoftware } from './services/startup/bundled';
 import { runPendingInstalls } from './services/startup/pending-installs';
 import { recoverStuckInstalls } from './services/startup/recover-installs';
+import { startReverseProxy } from './services/network/reverse-proxy';
 import { createLogger } from './logger';
 import { ServerThrottles } from './http/server-throttles';
 import { createMailer, type Mailer } from './mail/mailer';
@@ -36,6 +37,8 @@ export interface Cohost {
   readonly sftpPort: number;
   /** The job runner (null when RUNNER_ENABLED=false). */
   readonly runner: Runner | null;
+  /** The bound port of the reverse proxy for proxy routes (PROXY_PORT, ephemeral when 0), or null when disabled. */
+  readonly proxyPort: number | null;
   close(): Promise<void>;
 }
 
@@ -113,8 +116,10 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     closers.unshift(() => sftp.close());
     const runner = config.RUNNER_ENABLED ? startRunner(app, options.sweeps ?? SWEEPS) : null;
     if (runner) closers.unshift(() => runner.stop());
+    const proxy = await startReverseProxy(app);
+    if (proxy) closers.unshift(() => proxy.close());
     return {
-      app, http, port, url: `http://127.0.0.1:${port}`, sftpPort: sftp.port, runner,
+      app, http, port, url: `http://127.0.0.1:${port}`, sftpPort: sftp.port, runner, proxyPort: proxy?.port ?? null,
       close: async () => { for (const c of closers.splice(0)) await c(); },
     };
   } catch (err) {

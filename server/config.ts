@@ -47,6 +47,17 @@ export const configSchema = z.object({
   RUNNER_TICK_MS: positive(1000),
   /** How long a claimed run or job holds before another instance may take it over (renewed while it runs). */
   RUNNER_LEASE_MS: z.coerce.number().int().min(500).default(60_000),
+  /** Cohost's reverse proxy for proxy routes (DESIGN §17): serves when PROXY_PORT is set (0 = ephemeral) and enabled. */
+  PROXY_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  PROXY_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PROXY_HOST: z.string().default('0.0.0.0'),
+  /** PEM files of the operator's certificate and key: the proxy speaks HTTPS with them (docs/network.md). */
+  PROXY_TLS_CERT: z.string().min(1).optional(),
+  PROXY_TLS_KEY: z.string().min(1).optional(),
+  /** A directory of `<domain>.crt` + `<domain>.key` pairs, chosen by SNI before the default pair. */
+  PROXY_TLS_DIR: z.string().min(1).optional(),
+  /** How long the proxy trusts a looked-up route (edits and suspensions take effect within this). */
+  PROXY_ROUTE_CACHE_MS: z.coerce.number().int().min(0).default(1000),
   /** Overrides of the per-server throttles (DESIGN §12), e.g. `backup.create=5/600,database.create=10/60`. */
   SERVER_THROTTLES: z.string().default('').transform((raw, ctx) => {
     const out: ThrottleOverrides = {};
@@ -63,6 +74,9 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Whether the reverse proxy runs on this panel (proxy routes are refused with 501 when it does not). */
+export const proxyEnabled = (config: Config) => config.PROXY_ENABLED && config.PROXY_PORT !== undefined;
 
 export class ConfigError extends Error {}
 

@@ -13,3 +13,8 @@ export async function findNodeByTokenId(db: Executor, tokenId: string): Promise<
   const [row] = await db.select().from(nodes).where(eq(nodes.tokenId, tokenId)).limit(1);
   return row ?? null;
 }
+
+export async function findNodeByUuid(db: Executor, uuid: string): Promise<NodeRow | null> {
+  const [row] = await db.select().from(nodes).where(eq(nodes.uuid, uuid)).limit(1);
+  return row ?? null;
+}

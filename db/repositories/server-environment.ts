@@ -2,6 +2,7 @@ import { DEFAULT_SERVER_MEMORY, renderStartupForShell, type SoftwareDefinition }
 import type { Executor } from '../client';
 import type { ServerRow } from '../schema/servers';
 import { findServerStartup, findSoftware, serverVariableValues } from './startup';
+import { networkEnvironment } from './network-environment';
 
 /**
  * What a daemon needs to run a server: its startup command and the environment its process gets. The one place
@@ -41,7 +42,7 @@ const startupVariables: Contributor = async (db, server) => {
 
 const memory: Contributor = async () => ({ SERVER_MEMORY: DEFAULT_SERVER_MEMORY });
 
-const contributors: readonly Contributor[] = [memory, startupVariables];
+const contributors: readonly Contributor[] = [memory, startupVariables, networkEnvironment];
 
 export async function serverRunSpec(db: Executor, server: ServerRow): Promise<ServerRunSpec> {
   const [software, ...parts] = await Promise.all([serverSoftware(db, server), ...contributors.map((c) => c(db, server))]);

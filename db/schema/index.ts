@@ -7,3 +7,4 @@ export * from './jobs';
 export * from './backups';
 export * from './startup';
 export * from './databases';
+export * from './network';

@@ -13,14 +13,15 @@ import { createServer } from '../services/create-server';
 import { createUser } from '../services/create-user';
 import { softwareCommands } from './software-commands';
 import { databaseHostCommands } from './database-hosts';
+import { networkCommands } from './network-commands';
 
-type Values = Record<string, string | boolean | undefined>;
+export type Values = Record<string, string | boolean | undefined>;
 export interface CliCommand {
   readonly options: NonNullable<ParseArgsConfig['options']>;
   run(handle: DatabaseHandle, values: Values): Promise<Record<string, unknown>>;
 }
 
-function required(values: Values, name: string): string {
+export function required(values: Values, name: string): string {
   const v = values[name];
   if (typeof v !== 'string' || v === '') throw validationError(name, `--${name} is required.`, 'required');
   return v;
@@ -94,4 +95,5 @@ export const commands: Record<string, CliCommand> = {
   'user:suspend': suspension(true),
   'user:unsuspend': suspension(false),
   ...databaseHostCommands,
+  ...networkCommands,
 };

@@ -14,6 +14,8 @@ import { startupRoutes } from './startup';
 import { subuserRoutes } from './subusers';
 import { serverPowerRoutes } from './servers-power';
 import { systemRoutes } from './system';
+import { networkRoutes } from './network';
+import { networkProxyRoutes } from './network-proxy';
 
 /** Every HTTP route of Cohost, declared once. The router and the permission matrix are both built from this. */
 export const manifest: readonly AnyRoute[] = [
@@ -32,4 +34,6 @@ export const manifest: readonly AnyRoute[] = [
   ...backupRoutes,
   ...startupRoutes,
   ...databaseRoutes,
+  ...networkRoutes,
+  ...networkProxyRoutes,
 ] as readonly AnyRoute[];

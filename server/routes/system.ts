@@ -5,6 +5,7 @@ import { route } from '../http/manifest';
 import { accessFrom } from '../services/server-access';
 import { invocationFor } from '../services/startup/invocation';
 import { serverItem, serverView } from '../services/transformers';
+import { allocationRelationship } from '../services/network/list-allocations';
 
 export const systemRoutes = [
   route({
@@ -34,6 +35,8 @@ export const systemRoutes = [
   }),
   route({
     method: 'GET', path: '/api/client/servers/:server', need: 'access', duringTransient: true,
-    handler: async ({ app, access }) => serverView(access, await invocationFor(app.db, access.server, access.permissions.has('startup.read'))),
+    handler: async ({ app, access }) => serverView(access,
+      await invocationFor(app.db, access.server, access.permissions.has('startup.read')),
+      { allocations: await allocationRelationship(app, access) }),
   }),
 ];

@@ -7,6 +7,7 @@ import type { Executor } from '@db/client';
 import type { ServerRow } from '@db/schema/servers';
 import { fromZod, validationError } from '../http/errors';
 import { GENERIC_SOFTWARE, resolveSoftware } from './startup/bundled';
+import { claimFreeAllocation } from './network/assign-allocation';
 
 export const newServerInput = z.object({
   owner: z.email({ error: 'must be a valid email address' }),
@@ -21,6 +22,8 @@ export const newServerInput = z.object({
 /**
  * Creates a server owned by an existing account; its identifier is the uuid's first block. With a software, the
  * server gets its startup, first image and defaults, and its install is queued (the panel runs it: pending-installs).
+ * It gets a primary allocation from its node's free ports when there is one; without one it is created all the same
+ * (no SERVER_IP/SERVER_PORT) and its first assigned allocation becomes the primary (docs/network.md).
  */
 export async function createServer(db: Executor, input: z.input<typeof newServerInput>, now: Date): Promise<ServerRow> {
   const parsed = newServerInput.safeParse(input);
@@ -32,13 +35,16 @@ export async function createServer(db: Executor, input: z.input<typeof newServer
   if (!definition) throw validationError('software', `No software "${softwareId}" exists on this panel.`, 'exists');
   let uuid = randomUUID();
   while (await findServerByRef(db, uuid.slice(0, 8))) uuid = randomUUID();
-  const server = await insertServer(db, {
-    uuid, identifier: uuid.slice(0, 8), name: parsed.data.name, description: parsed.data.description ?? null,
-    ownerId: owner.id, startupCommand: parsed.data.command ?? definition.startup, createdAt: now, updatedAt: now,
+  return db.transaction(async (tx) => {
+    const server = await insertServer(tx, {
+      uuid, identifier: uuid.slice(0, 8), name: parsed.data.name, description: parsed.data.description ?? null,
+      ownerId: owner.id, startupCommand: parsed.data.command ?? definition.startup, createdAt: now, updatedAt: now,
+    });
+    await saveServerStartup(tx, {
+      serverId: server.id, softwareId, dockerImage: Object.values(definition.docker_images)[0] ?? '', updatedAt: now,
+      installPending: parsed.data.software !== undefined,
+    });
+    await claimFreeAllocation(tx, server, now);
+    return server;
   });
-  await saveServerStartup(db, {
-    serverId: server.id, softwareId, dockerImage: Object.values(definition.docker_images)[0] ?? '', updatedAt: now,
-    installPending: parsed.data.software !== undefined,
-  });
-  return server;
 }

@@ -8,13 +8,14 @@ import type { AppContext } from '../context';
 import { createServer } from './create-server';
 import { createUser } from './create-user';
 import { SAMPLE_SOFTWARE } from './startup/bundled';
+import { addAllocations } from './network/add-allocations';
 
 export const SAMPLE_GAME_SERVER = fileURLToPath(new URL('../../wings-bridge/local/sample-game-server.mjs', import.meta.url));
 export const DEMO_EMAIL = 'owner@cohost.local';
 
 /**
  * First run only (no users yet): a demo owner with a generated password, printed once, and a demo server running the
- * bundled sample game server from its own directory.
+ * bundled sample game server from its own directory, on a port of a small local allocation pool.
  */
 export async function seedDemo(app: AppContext, print: (line: string) => void): Promise<void> {
   const [row] = await app.db.select({ n: count() }).from(users);
@@ -22,6 +23,8 @@ export async function seedDemo(app: AppContext, print: (line: string) => void): 
   const password = randomBytes(12).toString('base64url');
   const now = app.clock.now();
   await createUser(app.db, { email: DEMO_EMAIL, username: 'owner', password, rootAdmin: false }, now);
+  // A small local pool so the demo server gets a primary port (SERVER_PORT) and can add more (docs/network.md).
+  await addAllocations(app.db, { ip: '127.0.0.1', ports: '25565-25574', nodeId: null }, now);
   // The sample software's install (run by the panel right after this seed) copies the game in; it is copied here too
   // so the files are there even before that install has run.
   const server = await createServer(app.db, { owner: DEMO_EMAIL, name: 'Demo Server', software: SAMPLE_SOFTWARE }, now);

@@ -48,9 +48,15 @@ export function serverItem(server: ServerRow, isOwner: boolean, invocation = ser
   };
 }
 
-export function serverView(access: ServerAccess, invocation?: string) {
+/**
+ * The single view: `invocation` as for serverItem; `relationships` (Pterodactyl's includes, e.g. `allocations`) go
+ * inside the attributes.
+ */
+export function serverView(access: ServerAccess, invocation?: string, relationships: Record<string, unknown> = {}) {
+  const item = serverItem(access.server, access.isOwner, invocation);
   return {
-    ...serverItem(access.server, access.isOwner, invocation),
+    ...item,
+    attributes: { ...item.attributes, relationships },
     meta: { is_server_owner: access.isOwner, user_permissions: access.grants },
   };
 }

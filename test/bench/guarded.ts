@@ -84,8 +84,9 @@ export async function benchGuarded(): Promise<BenchRow[]> {
     for (const name of ['session', 'api key'] as const) {
       const ratio = median(results[name] ?? []) / bareRps;
       rows.push(row('guarded request', `${name} vs bare`, ratio, '×', '≥ 0.5×', ratio >= 0.5, `${median(results[name] ?? []).toFixed(0)} req/s`));
-      const trips = roundTrips[name] ?? NaN;
-      rows.push(row('guarded request', `${name}: DB round trips/request`, trips, '', '≤ 1', trips <= 1.0001));
+      // The guard's own statements: the handler's (bare) ones, e.g. the allocations relationship, are not its cost.
+      const trips = (roundTrips[name] ?? NaN) - (roundTrips.bare ?? NaN);
+      rows.push(row('guarded request', `${name}: guard DB round trips/request`, trips, '', '≤ 1', trips <= 1.0001));
     }
     return rows;
   } finally {

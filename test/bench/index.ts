@@ -9,6 +9,7 @@ import { printTable, type BenchRow } from './report';
 import { benchRevocation } from './revocation';
 import { benchSchedules } from './schedules';
 import { benchSftp } from './sftp';
+import { benchNetwork } from './network';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks side by side in one process run, prints one table and writes it as JSON
@@ -23,6 +24,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
   sftp: benchSftp,
   schedules: benchSchedules,
   backups: benchBackups,
+  network: benchNetwork,
 };
 
 async function main(): Promise<void> {

@@ -15,7 +15,7 @@ export async function startTestPanel(options: { env?: Record<string, string>; cl
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cohost-panel-'));
   const cohost = await bootCohost({
     env: {
-      DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SFTP_PORT: '0', SFTP_HOST: '127.0.0.1',
+      DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SFTP_PORT: '0', SFTP_HOST: '127.0.0.1', PROXY_PORT: '0', PROXY_HOST: '127.0.0.1',
       LOG_LEVEL: process.env.COHOST_TEST_LOG ?? 'silent', ...options.env,
     },
     ...(options.clock ? { clock: options.clock } : {}),

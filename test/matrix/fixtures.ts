@@ -21,6 +21,7 @@ import { SCHEDULE_FIXTURES } from './fixtures-schedules';
 import { BACKUP_FIXTURES } from './fixtures-backups';
 import { STARTUP_FIXTURES } from './fixtures-startup';
 import { databaseFixtures } from './fixtures-databases';
+import { networkFixtures } from './fixtures-network';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -172,6 +173,7 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   ...BACKUP_FIXTURES,
   ...STARTUP_FIXTURES,
   ...databaseFixtures,
+  ...networkFixtures,
 };
 
 

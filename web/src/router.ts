@@ -23,6 +23,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'activity', name: 'activity', component: () => import('@web/pages/ActivityPage.vue') },
       { path: 'startup', name: 'startup', component: () => import('@web/pages/StartupPage.vue') },
       { path: 'settings', name: 'settings', component: () => import('@web/pages/SettingsPage.vue') },
+      { path: 'network', name: 'network', component: () => import('@web/pages/NetworkPage.vue') },
     ],
   },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('@web/pages/NotFoundPage.vue'), meta: { public: true } },

@@ -24,6 +24,7 @@ export function useServerTabs() {
     if (can('activity.read')) tabs.push({ name: 'activity', label: 'Activity', routes: ['activity'] });
     if (can('startup.read')) tabs.push({ name: 'startup', label: 'Startup', routes: ['startup'] });
     if (store.isOwner || can('settings.rename') || can('settings.reinstall')) tabs.push({ name: 'settings', label: 'Settings', routes: ['settings'] });
+    if (can('allocation.read') || can('proxy.read') || can('network.read')) tabs.push({ name: 'network', label: 'Network', routes: ['network'] });
     return tabs;
   });
 }

@@ -1,0 +1,40 @@
+import { findProxyRouteByDomain, type ProxyLookup } from '@db/repositories/network-proxy';
+import type { AppContext } from '../../context';
+
+/**
+ * The proxy's view of the routes: one indexed lookup per host, trusted for PROXY_ROUTE_CACHE_MS so a busy domain
+ * costs no database round trip per request. Misses are cached too (a scan of random hosts cannot hammer the db).
+ */
+export class ProxyTable {
+  private readonly entries = new Map<string, { at: number; value: Promise<ProxyLookup | null> }>();
+
+  constructor(private readonly app: AppContext) {}
+
+  lookup(host: string): Promise<ProxyLookup | null> {
+    const ttl = this.app.config.PROXY_ROUTE_CACHE_MS;
+    const now = Date.now();
+    const hit = this.entries.get(host);
+    if (hit && now - hit.at < ttl) return hit.value;
+    const value = findProxyRouteByDomain(this.app.db, host);
+    if (ttl > 0) {
+      if (this.entries.size > 10_000) this.entries.clear();
+      this.entries.set(host, { at: now, value });
+      value.catch(() => this.entries.delete(host));
+    }
+    return value;
+  }
+}
+
+/** The Host header as a route's domain: lower case, no port, no trailing dot. */
+export function hostOf(header: string | undefined): string {
+  const raw = (header ?? '').trim().toLowerCase();
+  const host = raw.startsWith('[') ? raw : raw.replace(/:\d+$/, '');
+  return host.replace(/\.$/, '');
+}
+
+/** Whether a request path falls under a route's prefix (`/map` serves `/map` and `/map/…`, never `/mapx`). */
+export function underPrefix(url: string | undefined, prefix: string): boolean {
+  if (prefix === '/') return true;
+  const path = (url ?? '/').split('?')[0] ?? '/';
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
