@@ -17,6 +17,8 @@ import { createLogger } from './logger';
 import { ServerThrottles } from './http/server-throttles';
 import { createMailer, type Mailer } from './mail/mailer';
 import { resolveSecrets } from './secrets';
+import { RunningMigrations } from './services/migration/running-migrations';
+import { startMigrationRecovery } from './services/migration/recover-migrations';
 
 export interface Cohost {
   readonly app: AppContext;
@@ -74,7 +76,10 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const mailer = given.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: path.join(path.resolve(config.DATA_DIR), 'outbox'), logger });
     const clock = options.clock ?? systemClock;
     const throttles = new ServerThrottles(clock, config.SERVER_THROTTLES);
-    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles };
+    const migrations = new RunningMigrations();
+    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, migrations };
+    const stopRecovery = await startMigrationRecovery(app);
+    closers.unshift(async () => { stopRecovery(); await migrations.close(); });
     await options.afterMigrate?.(app);
 
     const express = createHttpApp(app, options.routes);

@@ -7,6 +7,7 @@ import type { ServerThrottles } from './http/server-throttles';
 import type { Logger } from './logger';
 import type { Mailer } from './mail/mailer';
 import type { Secrets } from './secrets';
+import type { RunningMigrations } from './services/migration/running-migrations';
 
 export interface Clock {
   now(): Date;
@@ -26,4 +27,6 @@ export interface AppContext {
   readonly clock: Clock;
   /** Per-server throttles (DESIGN §12), one set per panel instance. */
   readonly throttles: ServerThrottles;
+  /** Migrations in (DESIGN §18) executing in this process. */
+  readonly migrations: RunningMigrations;
 }

@@ -10,6 +10,8 @@ import { settingsRoutes } from './settings';
 import { subuserRoutes } from './subusers';
 import { serverPowerRoutes } from './servers-power';
 import { systemRoutes } from './system';
+import { migrationRoutes } from './migration';
+import { healthRoutes } from './health';
 
 /** Every HTTP route of Cohost, declared once. The router and the permission matrix are both built from this. */
 export const manifest: readonly AnyRoute[] = [
@@ -24,4 +26,6 @@ export const manifest: readonly AnyRoute[] = [
   ...serverPowerRoutes,
   ...fileRoutes,
   ...remoteRoutes,
+  ...migrationRoutes,
+  ...healthRoutes,
 ] as readonly AnyRoute[];

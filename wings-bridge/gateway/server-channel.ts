@@ -50,6 +50,8 @@ export class ServerChannel {
         return this.deliver('daemon message', event.line);
       case 'backup completed':
         return this.deliver('backup completed', event.data, 'backup.read');
+      case 'migration progress':
+        return this.deliver('migration progress', event.data, 'migration.read');
     }
   }
 

@@ -6,7 +6,8 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DaemonStateError, type Daemon, type DaemonListener, type DaemonServer, type PowerAction, type ServerFilesystem, type ServerState, type ServerStats } from '../daemon';
+import { DaemonStateError, type Daemon, type DaemonListener, type DaemonServer, type PowerAction, type ProcessExit, type ServerFilesystem, type ServerState, type ServerStats } from '../daemon';
+import { LocalFileReceiver, type FileReceiver } from '../files/receive';
 import { ServerProcess, type ProcessOptions } from './server-process';
 
 export const SAMPLE_GAME_SERVER = fileURLToPath(new URL('./sample-game-server.mjs', import.meta.url));
@@ -85,6 +86,17 @@ export class LocalDaemon implements Daemon {
   files(server: DaemonServer): ServerFilesystem {
     if (!this.options.filesystemFor) throw new Error('No filesystem is configured for the local daemon.');
     return this.options.filesystemFor(server);
+  }
+
+  exits(server: DaemonServer): readonly ProcessExit[] {
+    return this.processes.get(server.uuid)?.exits() ?? [];
+  }
+
+  /** Writes into the server's directory; the archive scratch space is `DATA_DIR/migrations`, outside every root. */
+  receive(server: DaemonServer, maxBytes: number): FileReceiver {
+    this.disk.delete(server.uuid);
+    const scratch = path.join(path.resolve(this.options.dataDir), 'migrations');
+    return new LocalFileReceiver(this.serverDir(server), scratch, maxBytes, (event) => this.process(server).publish(event));
   }
 
   /** Stops every server and waits for their processes to exit (no orphans after Ctrl-C). */

@@ -4,9 +4,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { DaemonEvent, DaemonListener, PowerAction, ServerState } from '../daemon';
+import type { DaemonEvent, DaemonListener, PowerAction, ProcessExit, ServerState } from '../daemon';
 import { ProcessGroupMeter } from './proc-stats';
 import { RingBuffer } from './ring-buffer';
+
+const EXIT_LOG_SIZE = 50;
 
 export interface ProcessOptions {
   readonly cwd: string;
@@ -32,6 +34,8 @@ export class ServerProcess {
   private readonly listeners = new Set<DaemonListener>();
   private exited: Promise<void> = Promise.resolve();
   private restartPending = false;
+  /** The last exits (crash-loop detection); bounded. */
+  private readonly exitLog: ProcessExit[] = [];
 
   constructor(private readonly options: ProcessOptions) {
     this.buffer = new RingBuffer(options.logLines);
@@ -64,6 +68,16 @@ export class ServerProcess {
         this.restartPending = true;
         return this.stop();
     }
+  }
+
+  /** Recent exits of this server's process, oldest first. */
+  exits(): readonly ProcessExit[] {
+    return [...this.exitLog];
+  }
+
+  /** Sends an event to this server's listeners (events that do not come from the process, e.g. migration progress). */
+  publish(event: DaemonEvent): void {
+    this.emit(event);
   }
 
   write(line: string): void {
@@ -145,6 +159,8 @@ export class ServerProcess {
     // Make sure nothing of the group survives its leader (children started by the server itself).
     this.signal('SIGKILL');
     const expected = this.state === 'stopping';
+    this.exitLog.push({ at: new Date(), code, signal, expected });
+    if (this.exitLog.length > EXIT_LOG_SIZE) this.exitLog.shift();
     this.child = null;
     this.meter = null;
     for (const t of this.timers) clearTimeout(t);
