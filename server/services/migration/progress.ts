@@ -7,6 +7,7 @@ export class Progress {
   totalBytes: number | null = null;
   totalFiles: number | null = null;
   private lastReport = 0;
+  private trailing: NodeJS.Timeout | null = null;
 
   constructor(private readonly uuid: string, private readonly report: (p: MigrationProgressPayload) => void, private readonly everyMs = 250) {}
 
@@ -29,10 +30,22 @@ export class Progress {
     return { uuid: this.uuid, status, bytes: this.bytes, files: this.files, total_bytes: this.totalBytes, total_files: this.totalFiles, error };
   }
 
+  /** Drops a pending trailing report (the end is reported by the caller). */
+  stop(): void {
+    if (this.trailing) clearTimeout(this.trailing);
+    this.trailing = null;
+  }
+
+  /** Reports now, or once the current window is over (so the last counts before a pause are always sent). */
   private maybeReport(): void {
-    const now = Date.now();
-    if (now - this.lastReport < this.everyMs) return;
-    this.lastReport = now;
-    this.report(this.payload());
+    const wait = this.lastReport + this.everyMs - Date.now();
+    if (wait <= 0) {
+      this.stop();
+      this.lastReport = Date.now();
+      this.report(this.payload());
+    } else if (!this.trailing) {
+      this.trailing = setTimeout(() => { this.trailing = null; this.maybeReport(); }, wait);
+      this.trailing.unref();
+    }
   }
 }

@@ -75,6 +75,7 @@ export async function runMigration(app: AppContext, row: MigrationRow, signal: A
     }
   } finally {
     clearInterval(timer);
+    progress?.stop();
     signal.removeEventListener('abort', stop);
     await receiver?.close().catch(() => undefined);
   }
