@@ -60,12 +60,13 @@ export async function requestMigrationCancel(db: Executor, id: number): Promise<
  */
 export async function endMigration(
   db: Executor, id: number,
-  end: { status: Exclude<MigrationStatus, 'running'>; bytes?: number; files?: number; error: string | null; at: Date; origin?: Record<string, string | number> },
+  end: { status: Exclude<MigrationStatus, 'running'>; bytes?: number; files?: number; error: string | null; at: Date; origin?: Record<string, string | number>; totalBytes?: number | null; totalFiles?: number | null },
 ): Promise<boolean> {
   const [result] = await db.update(migrations).set({
     status: end.status, error: end.error, finishedAt: end.at, heartbeatAt: end.at, sealedCredentials: null,
     ...(end.bytes !== undefined ? { bytes: end.bytes } : {}), ...(end.files !== undefined ? { files: end.files } : {}),
     ...(end.origin ? { origin: end.origin } : {}),
+    ...(end.totalBytes !== undefined ? { totalBytes: end.totalBytes } : {}), ...(end.totalFiles !== undefined ? { totalFiles: end.totalFiles } : {}),
   }).where(and(eq(migrations.id, id), eq(migrations.status, 'running')));
   return (result as { affectedRows?: number }).affectedRows === 1;
 }

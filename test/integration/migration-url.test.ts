@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import archiver from 'archiver';
+import { createRequire } from 'node:module';
+import type { Archiver, ZipOptions } from 'archiver';
 import { create as tarCreate } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverRoot } from '@bridge/files/local-filesystem';
@@ -17,6 +18,8 @@ import { connectAs } from '../bridge/socket-probe';
 import { rawZip } from './files-zip-writer';
 import { ArchiveHost, settled } from './migration-support';
 
+// archiver 7 is CommonJS; its installed types describe v8 (as in wings-bridge/files/archive-create.ts).
+const archiver = createRequire(import.meta.url)('archiver') as (format: 'zip', options: ZipOptions) => Archiver;
 const CAP = 256 * 1024;
 let panel: TestPanel;
 let host: ArchiveHost;

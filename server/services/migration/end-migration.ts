@@ -7,6 +7,8 @@ export interface MigrationEnd {
   readonly status: 'completed' | 'failed' | 'cancelled';
   readonly bytes?: number;
   readonly files?: number;
+  readonly totalBytes?: number | null;
+  readonly totalFiles?: number | null;
   readonly error: string | null;
   /** The origin with what was learnt on the way (the source's host key fingerprint). */
   readonly origin?: Record<string, string | number>;

@@ -63,9 +63,9 @@ export async function runMigration(app: AppContext, row: MigrationRow, signal: A
     progress = new Progress(row.uuid, (p) => current.report(p));
     await copy(app, row, receiver, progress, local.signal, (fp) => { fingerprint = fp; });
     local.signal.throwIfAborted();
-    end = { status: 'completed', bytes: progress.bytes, files: progress.files, error: null };
+    end = { status: 'completed', bytes: progress.bytes, files: progress.files, totalBytes: progress.totalBytes, totalFiles: progress.totalFiles, error: null };
   } catch (err) {
-    const counts = progress ? { bytes: progress.bytes, files: progress.files } : {};
+    const counts = progress ? { bytes: progress.bytes, files: progress.files, totalBytes: progress.totalBytes, totalFiles: progress.totalFiles } : {};
     if (local.signal.aborted && local.signal.reason === 'cancel') end = { status: 'cancelled', ...counts, error: null };
     else if (local.signal.aborted) end = { status: 'failed', ...counts, error: INTERRUPTED };
     else {
