@@ -17,6 +17,7 @@ import { generateUsablePair } from '@bridge/sftp/host-key';
 import { mintFileToken } from '@server/services/files/file-tokens';
 import type { RouteDef } from '@server/http/manifest';
 import { manifest } from '@server/routes';
+import { MIGRATION_FIXTURES } from './fixtures-migration';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -159,6 +160,7 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   'POST /api/invites/:token/accept': async (s) => ({
     params: { token: await invite(s) }, body: { username: `matrix_${unique()}`, password: 'matrix password' },
   }),
+  ...MIGRATION_FIXTURES,
 };
 
 
