@@ -19,6 +19,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'users/:uuid', name: 'user-edit', component: () => import('@web/pages/SubuserFormPage.vue') },
       { path: 'activity', name: 'activity', component: () => import('@web/pages/ActivityPage.vue') },
       { path: 'settings', name: 'settings', component: () => import('@web/pages/SettingsPage.vue') },
+      { path: 'migrate', name: 'migrate', component: () => import('@web/pages/MigratePage.vue') },
+      { path: 'health', name: 'health', component: () => import('@web/pages/HealthPage.vue') },
     ],
   },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('@web/pages/NotFoundPage.vue'), meta: { public: true } },

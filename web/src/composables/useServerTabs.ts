@@ -19,6 +19,8 @@ export function useServerTabs() {
     if (can('file.read')) tabs.push({ name: 'files', label: 'Files', routes: ['files', 'file-edit'] });
     if (can('user.read')) tabs.push({ name: 'users', label: 'Users', routes: ['users', 'user-new', 'user-edit'] });
     if (can('activity.read')) tabs.push({ name: 'activity', label: 'Activity', routes: ['activity'] });
+    if (can('migration.read')) tabs.push({ name: 'migrate', label: 'Migrate', routes: ['migrate'] });
+    if (can('health.read')) tabs.push({ name: 'health', label: 'Health', routes: ['health'] });
     if (store.isOwner) tabs.push({ name: 'settings', label: 'Settings', routes: ['settings'] });
     return tabs;
   });
