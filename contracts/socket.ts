@@ -59,6 +59,17 @@ export interface StatsPayload {
   readonly uptime: number;
 }
 
+/** `migration progress` (DESIGN §18): sent to members holding migration.read while a migration in runs. */
+export interface MigrationProgressPayload {
+  readonly uuid: string;
+  readonly status: 'running' | 'completed' | 'failed' | 'cancelled';
+  readonly bytes: number;
+  readonly files: number;
+  readonly total_bytes: number | null;
+  readonly total_files: number | null;
+  readonly error: string | null;
+}
+
 /** Outbound events and their single argument. */
 export interface OutboundEvents {
   'auth success': { permissions: string[] };
@@ -77,6 +88,7 @@ export interface OutboundEvents {
   'install output': string;
   /** The install ended; to every member. */
   'install completed': { successful: boolean };
+  'migration progress': MigrationProgressPayload;
   'token expiring': { expires_at: number };
   'token expired': { expires_at: number };
   'jwt error': string;

@@ -27,6 +27,8 @@ import { startRunner, type Runner } from './jobs/runner';
 import type { Sweep } from './jobs/sweep';
 import { SWEEPS } from './jobs/sweeps';
 import { registerPrivateHost } from './services/databases/register-private-host';
+import { RunningMigrations } from './services/migration/running-migrations';
+import { startMigrationRecovery } from './services/migration/recover-migrations';
 
 export interface Cohost {
   readonly app: AppContext;
@@ -91,12 +93,15 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const clock = options.clock ?? systemClock;
     const throttles = new ServerThrottles(clock, config.SERVER_THROTTLES);
     const work = new BackgroundWork();
-    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, work };
+    const migrations = new RunningMigrations();
+    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, work, migrations };
     closers.unshift(() => work.stop());
     await syncBundledSoftware(app.db, clock.now());
     // The private MariaDB doubles as the default database host (DESIGN §15), reached through its own admin account.
     // A failure there leaves databases unavailable (the routes then say so), never the panel down.
     if (mariadb) await registerPrivateHost(app, mariadb.url).catch((err: unknown) => logger.error({ err }, 'could not register the private MariaDB as a database host'));
+    const stopRecovery = await startMigrationRecovery(app);
+    closers.unshift(async () => { stopRecovery(); await migrations.close(); });
     await options.afterMigrate?.(app);
     await recoverInterruptedBackups(app);
     await recoverStuckInstalls(app);

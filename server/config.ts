@@ -58,6 +58,16 @@ export const configSchema = z.object({
   PROXY_TLS_DIR: z.string().min(1).optional(),
   /** How long the proxy trusts a looked-up route (edits and suspensions take effect within this). */
   PROXY_ROUTE_CACHE_MS: z.coerce.number().int().min(0).default(1000),
+  /** Migration in (DESIGN §18): most bytes one migration may bring in (downloaded archive and expanded files). */
+  MIGRATION_MAX_BYTES: positive(10 * 1024 * 1024 * 1024),
+  /** Let migration sources be loopback, private or link-local addresses (off: the panel's own network is no source). */
+  MIGRATION_ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** A running migration whose instance has not written its heartbeat for this long was interrupted. */
+  MIGRATION_STALE_SECONDS: positive(60),
+  /** Connecting to a migration source (TCP + SSH handshake, or HTTP response headers) gives up after this long. */
+  MIGRATION_CONNECT_TIMEOUT_MS: positive(15_000),
+  /** Health reports (DESIGN §18) are reused for this long unless `?refresh=1` asks for a fresh one. */
+  HEALTH_CACHE_SECONDS: positive(30),
   /** Overrides of the per-server throttles (DESIGN §12), e.g. `backup.create=5/600,database.create=10/60`. */
   SERVER_THROTTLES: z.string().default('').transform((raw, ctx) => {
     const out: ThrottleOverrides = {};

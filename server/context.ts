@@ -8,6 +8,7 @@ import type { BackgroundWork } from './jobs/background';
 import type { Logger } from './logger';
 import type { Mailer } from './mail/mailer';
 import type { Secrets } from './secrets';
+import type { RunningMigrations } from './services/migration/running-migrations';
 
 export interface Clock {
   now(): Date;
@@ -29,4 +30,6 @@ export interface AppContext {
   readonly throttles: ServerThrottles;
   /** Schedule runs and queued jobs in flight in this instance (stopped on close; their leases hand them over). */
   readonly work: BackgroundWork;
+  /** Migrations in (DESIGN §18) executing in this process. */
+  readonly migrations: RunningMigrations;
 }

@@ -50,7 +50,17 @@ export type DaemonEvent =
   | { readonly type: 'backup restore completed'; readonly data: { readonly uuid: string; readonly is_successful: boolean } }
   | { readonly type: 'install started' }
   | { readonly type: 'install output'; readonly lines: readonly string[] }
-  | { readonly type: 'install completed'; readonly successful: boolean };
+  | { readonly type: 'install completed'; readonly successful: boolean }
+  | { readonly type: 'migration progress'; readonly data: MigrationProgressPayload };
+
+/** One end of a server's process, as the daemon saw it (crash-loop detection, DESIGN §18). */
+export interface ProcessExit {
+  readonly at: Date;
+  readonly code: number | null;
+  readonly signal: string | null;
+  /** True when it followed a stop, kill or restart; false for a crash or an exit nobody asked for. */
+  readonly expected: boolean;
+}
 
 export interface BackupRequest {
   readonly uuid: string;
@@ -102,11 +112,22 @@ export interface Daemon {
    * `install completed` to its subscribers. Absent on daemons that cannot install (the panel then answers 501).
    */
   install?(server: DaemonServer, spec: InstallSpec): Promise<InstallResult>;
+  /**
+   * The server's recent process exits, oldest first (at least those of the last 10 minutes). Optional: a daemon
+   * without it leaves the crash-loop health check unable to judge (it says so).
+   */
+  exits?(server: DaemonServer): readonly ProcessExit[];
+  /**
+   * A receiver for a migration in (DESIGN §18): writes into the server's root with the jail rules of §8, within
+   * `maxBytes`, and reports progress to the server's subscribers. Optional: without it migrations are refused.
+   */
+  receive?(server: DaemonServer, maxBytes: number): import('./files/receive').FileReceiver;
   /** Stops every server and releases resources. */
   close(): Promise<void>;
 }
 
 export type { ServerFilesystem } from './files/types';
+import type { MigrationProgressPayload } from '@contracts/socket';
 
 /** A refusal caused by the server's state (e.g. a command while offline): its message is safe to show anyone. */
 export class DaemonStateError extends Error {}

@@ -8,3 +8,4 @@ export * from './backups';
 export * from './startup';
 export * from './databases';
 export * from './network';
+export * from './migration';

@@ -41,6 +41,9 @@ export const servers = mysqlTable('servers', {
   allocationLimit: int('allocation_limit', { unsigned: true }),
   scheduleLimit: int('schedule_limit', { unsigned: true }),
   proxyLimit: int('proxy_limit', { unsigned: true }),
+  /** Resource limits in MiB as Pterodactyl's build (`memory`, `disk`): NULL or 0 = unlimited; read by health (§18). */
+  memory: int('memory', { unsigned: true }),
+  disk: int('disk', { unsigned: true }),
   createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
   updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
 }, (t) => [index('servers_owner_id_idx').on(t.ownerId)]);

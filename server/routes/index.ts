@@ -16,6 +16,8 @@ import { serverPowerRoutes } from './servers-power';
 import { systemRoutes } from './system';
 import { networkRoutes } from './network';
 import { networkProxyRoutes } from './network-proxy';
+import { migrationRoutes } from './migration';
+import { healthRoutes } from './health';
 
 /** Every HTTP route of Cohost, declared once. The router and the permission matrix are both built from this. */
 export const manifest: readonly AnyRoute[] = [
@@ -36,4 +38,6 @@ export const manifest: readonly AnyRoute[] = [
   ...databaseRoutes,
   ...networkRoutes,
   ...networkProxyRoutes,
+  ...migrationRoutes,
+  ...healthRoutes,
 ] as readonly AnyRoute[];

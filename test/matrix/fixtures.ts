@@ -22,6 +22,7 @@ import { BACKUP_FIXTURES } from './fixtures-backups';
 import { STARTUP_FIXTURES } from './fixtures-startup';
 import { databaseFixtures } from './fixtures-databases';
 import { networkFixtures } from './fixtures-network';
+import { MIGRATION_FIXTURES } from './fixtures-migration';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -174,6 +175,7 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   ...STARTUP_FIXTURES,
   ...databaseFixtures,
   ...networkFixtures,
+  ...MIGRATION_FIXTURES,
 };
 
 

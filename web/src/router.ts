@@ -24,6 +24,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'startup', name: 'startup', component: () => import('@web/pages/StartupPage.vue') },
       { path: 'settings', name: 'settings', component: () => import('@web/pages/SettingsPage.vue') },
       { path: 'network', name: 'network', component: () => import('@web/pages/NetworkPage.vue') },
+      { path: 'migrate', name: 'migrate', component: () => import('@web/pages/MigratePage.vue') },
+      { path: 'health', name: 'health', component: () => import('@web/pages/HealthPage.vue') },
     ],
   },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('@web/pages/NotFoundPage.vue'), meta: { public: true } },

@@ -29,7 +29,7 @@ export function safeEntryName(name: string): string {
 }
 
 /** A symlink's target, lexically resolved from the entry's directory, must stay inside the server root. */
-function checkLink(destRel: string, entry: string, target: string, hard: boolean): void {
+export function checkLinkTarget(destRel: string, entry: string, target: string, hard: boolean): void {
   if (target.includes('\0') || target.startsWith('/')) throw unsafe(`the link "${entry}" points to an absolute path.`);
   const from = hard ? destRel : path.posix.join(destRel, path.posix.dirname(entry));
   const resolved = path.posix.normalize(path.posix.join(from, target));
@@ -93,7 +93,7 @@ async function scanZip(hostFile: string, maxBytes: number): Promise<PlannedEntry
 /** Every planned path must resolve inside the root through links that already exist (jail), links must stay inside. */
 async function checkPlan(jail: Jail, destRel: string, plan: readonly PlannedEntry[]): Promise<void> {
   for (const e of plan) {
-    if (e.kind === 'symlink' || e.kind === 'hardlink') checkLink(destRel, e.name, e.linkTarget ?? '', e.kind === 'hardlink');
+    if (e.kind === 'symlink' || e.kind === 'hardlink') checkLinkTarget(destRel, e.name, e.linkTarget ?? '', e.kind === 'hardlink');
     if (e.name === '') continue;
     await jail.resolve(`${destRel}/${e.name}`, { followFinal: false });
   }
@@ -114,7 +114,7 @@ async function detect(hostFile: string): Promise<'zip' | 'tar'> {
  * names, link targets, entry types, total size — and refused before anything is written if any entry is unsafe;
  * extraction then repeats the checks per entry (jail on every write).
  */
-export async function extractArchive(jail: Jail, hostFile: string, destRel: string, maxBytes: number): Promise<void> {
+export async function extractArchive(jail: Jail, hostFile: string, destRel: string, maxBytes: number): Promise<readonly PlannedEntry[]> {
   const dest = destRel.replace(/^\/+|\/+$/g, '');
   const destHost = await jail.resolve(dest);
   if ((await detect(hostFile)) === 'tar') {
@@ -129,7 +129,7 @@ export async function extractArchive(jail: Jail, hostFile: string, destRel: stri
         try { return allowed.has(safeEntryName(p)); } catch { return false; }
       },
     });
-    return;
+    return plan;
   }
   const plan = await scanZip(hostFile, maxBytes);
   await checkPlan(jail, dest, plan);
@@ -150,6 +150,7 @@ export async function extractArchive(jail: Jail, hostFile: string, destRel: stri
   } finally {
     zip.close();
   }
+  return plan;
 }
 
 async function replaceWithLink(host: string, target: string): Promise<void> {

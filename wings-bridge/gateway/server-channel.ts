@@ -63,6 +63,8 @@ export class ServerChannel {
         return;
       case 'install completed':
         return this.deliver('install completed', { successful: event.successful });
+      case 'migration progress':
+        return this.deliver('migration progress', event.data, 'migration.read');
     }
   }
 

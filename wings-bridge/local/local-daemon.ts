@@ -10,10 +10,11 @@ import type { Readable } from 'node:stream';
 import { doneMatcher } from '@contracts/software';
 import {
   DaemonStateError, type BackupRequest, type BackupResult, type Daemon, type DaemonEvent, type DaemonListener, type DaemonServer,
-  type InstallResult, type InstallSpec, type PowerAction, type ServerFilesystem, type ServerState, type ServerStats,
+  type InstallResult, type InstallSpec, type PowerAction, type ProcessExit, type ServerFilesystem, type ServerState, type ServerStats,
 } from '../daemon';
 import { LocalBackups } from '../backups/local-backups';
 import { runInstallScript } from './install-runner';
+import { LocalFileReceiver, type FileReceiver } from '../files/receive';
 import { ServerProcess, type ProcessOptions } from './server-process';
 
 export const SAMPLE_GAME_SERVER = fileURLToPath(new URL('./sample-game-server.mjs', import.meta.url));
@@ -167,6 +168,17 @@ export class LocalDaemon implements Daemon {
     for (const l of this.published.get(server.uuid) ?? []) {
       try { l(event); } catch { /* a listener's failure is its own */ }
     }
+  }
+
+  exits(server: DaemonServer): readonly ProcessExit[] {
+    return this.processes.get(server.uuid)?.exits() ?? [];
+  }
+
+  /** Writes into the server's directory; the archive scratch space is `DATA_DIR/migrations`, outside every root. */
+  receive(server: DaemonServer, maxBytes: number): FileReceiver {
+    this.disk.delete(server.uuid);
+    const scratch = path.join(path.resolve(this.options.dataDir), 'migrations');
+    return new LocalFileReceiver(this.serverDir(server), scratch, maxBytes, (event) => this.process(server).publish(event));
   }
 
   /** Stops every server and waits for their processes to exit (no orphans after Ctrl-C). */

@@ -4,9 +4,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { DaemonEvent, DaemonListener, PowerAction, ServerState } from '../daemon';
+import type { DaemonEvent, DaemonListener, PowerAction, ProcessExit, ServerState } from '../daemon';
 import { ProcessGroupMeter } from './proc-stats';
 import { RingBuffer } from './ring-buffer';
+
+const EXIT_LOG_SIZE = 50;
 
 export interface ProcessOptions {
   readonly cwd: string;
@@ -35,6 +37,8 @@ export class ServerProcess {
   private exited: Promise<void> = Promise.resolve();
   private restartPending = false;
   private nextOptions: ProcessOptions | null = null;
+  /** The last exits (crash-loop detection); bounded. */
+  private readonly exitLog: ProcessExit[] = [];
 
   constructor(private options: ProcessOptions) {
     this.buffer = new RingBuffer(options.logLines);
@@ -50,7 +54,7 @@ export class ServerProcess {
     this.options = options;
   }
 
-  /** Publishes an event of this server to its listeners (the install runner's events). */
+  /** Publishes an event of this server to its listeners (install runner, migration progress: not from the process). */
   publish(event: DaemonEvent): void {
     this.emit(event);
   }
@@ -90,6 +94,11 @@ export class ServerProcess {
         this.restartPending = true;
         return this.stop();
     }
+  }
+
+  /** Recent exits of this server's process, oldest first. */
+  exits(): readonly ProcessExit[] {
+    return [...this.exitLog];
   }
 
   write(line: string): void {
@@ -182,6 +191,8 @@ export class ServerProcess {
     // Make sure nothing of the group survives its leader (children started by the server itself).
     this.signal('SIGKILL');
     const expected = this.state === 'stopping';
+    this.exitLog.push({ at: new Date(), code, signal, expected });
+    if (this.exitLog.length > EXIT_LOG_SIZE) this.exitLog.shift();
     this.child = null;
     this.meter = null;
     for (const t of this.timers) clearTimeout(t);

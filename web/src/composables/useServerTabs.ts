@@ -25,6 +25,8 @@ export function useServerTabs() {
     if (can('startup.read')) tabs.push({ name: 'startup', label: 'Startup', routes: ['startup'] });
     if (store.isOwner || can('settings.rename') || can('settings.reinstall')) tabs.push({ name: 'settings', label: 'Settings', routes: ['settings'] });
     if (can('allocation.read') || can('proxy.read') || can('network.read')) tabs.push({ name: 'network', label: 'Network', routes: ['network'] });
+    if (can('migration.read')) tabs.push({ name: 'migrate', label: 'Migrate', routes: ['migrate'] });
+    if (can('health.read')) tabs.push({ name: 'health', label: 'Health', routes: ['health'] });
     return tabs;
   });
 }
