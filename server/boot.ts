@@ -13,6 +13,7 @@ import { loadConfig, type Config } from './config';
 import { systemClock, type AppContext, type Clock } from './context';
 import { createLocalDaemon } from './daemon';
 import { startSftp } from './services/sftp-server';
+import { announcePasskeys } from './services/passkeys/relying-party';
 import { createLogger } from './logger';
 import { ServerThrottles } from './http/server-throttles';
 import { createMailer, type Mailer } from './mail/mailer';
@@ -76,6 +77,7 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const throttles = new ServerThrottles(clock, config.SERVER_THROTTLES);
     const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles };
     await options.afterMigrate?.(app);
+    announcePasskeys(app);
 
     const express = createHttpApp(app, options.routes);
     closers.unshift(async () => (express.locals.sessionStore as { close(): void }).close());

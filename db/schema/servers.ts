@@ -41,6 +41,8 @@ export const servers = mysqlTable('servers', {
   allocationLimit: int('allocation_limit', { unsigned: true }),
   scheduleLimit: int('schedule_limit', { unsigned: true }),
   proxyLimit: int('proxy_limit', { unsigned: true }),
+  /** The owner requires two-factor authentication of the server's subusers (DESIGN §22). */
+  requireTwoFactor: boolean('require_two_factor').notNull().default(false),
   createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
   updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
 }, (t) => [index('servers_owner_id_idx').on(t.ownerId)]);

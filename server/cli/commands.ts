@@ -11,6 +11,7 @@ import { apiKeyItem } from '../services/account/transformers';
 import { setUserSuspended } from '../services/account/set-user-suspended';
 import { createServer } from '../services/create-server';
 import { createUser } from '../services/create-user';
+import { setUserTwoFactorEnforced } from '../services/passkeys/set-user-require-two-factor';
 
 type Values = Record<string, string | boolean | undefined>;
 export interface CliCommand {
@@ -87,4 +88,14 @@ export const commands: Record<string, CliCommand> = {
   },
   'user:suspend': suspension(true),
   'user:unsuspend': suspension(false),
+  // Admins enforce 2FA per user (DESIGN §22): `user:require-2fa --email x` (add --off to stop enforcing).
+  'user:require-2fa': {
+    options: { email: { type: 'string' }, off: { type: 'boolean' } },
+    run: async ({ db }, v) => {
+      const bus = new InProcessBus();
+      const user = await setUserTwoFactorEnforced({ db, clock: systemClock, bus }, null, required(v, 'email'), v.off !== true);
+      await bus.close();
+      return { uuid: user.uuid, email: user.email, require_2fa: user.requireTwoFactor, enrolled: user.enrolled };
+    },
+  },
 };

@@ -6,6 +6,7 @@ import { activityRoutes } from './activity';
 import { fileRoutes } from './files';
 import { inviteRoutes } from './invites';
 import { remoteRoutes } from './remote';
+import { passkeyRoutes } from './passkeys';
 import { settingsRoutes } from './settings';
 import { subuserRoutes } from './subusers';
 import { serverPowerRoutes } from './servers-power';
@@ -24,4 +25,5 @@ export const manifest: readonly AnyRoute[] = [
   ...serverPowerRoutes,
   ...fileRoutes,
   ...remoteRoutes,
+  ...passkeyRoutes,
 ] as readonly AnyRoute[];
