@@ -36,7 +36,7 @@ export interface SoftCredential {
 interface CreationOptions { challenge: string; rp: { id?: string }; user: { id: string } }
 interface RequestOptions { challenge: string; rpId?: string; allowCredentials?: Array<{ id: string }> }
 
-function coseKey(publicKey: KeyObject): Buffer {
+export function coseKey(publicKey: KeyObject): Buffer {
   const jwk = publicKey.export({ format: 'jwk' });
   return cbor(new Map<number, Cbor>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(jwk.x ?? '', 'base64url')], [-3, Buffer.from(jwk.y ?? '', 'base64url')]]));
 }

@@ -17,6 +17,7 @@ import { generateUsablePair } from '@bridge/sftp/host-key';
 import { mintFileToken } from '@server/services/files/file-tokens';
 import type { RouteDef } from '@server/http/manifest';
 import { manifest } from '@server/routes';
+import { PASSKEY_FIXTURES } from './fixtures-passkeys';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -158,7 +159,7 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   'POST /api/files/upload/:token': (s) => fileLink(s, 'upload'),
   'POST /api/invites/:token/accept': async (s) => ({
     params: { token: await invite(s) }, body: { username: `matrix_${unique()}`, password: 'matrix password' },
-  }),
+  }),  ...PASSKEY_FIXTURES,
 };
 
 
