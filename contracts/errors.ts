@@ -20,4 +20,6 @@ export const ERROR_CODES = {
   unexpected: 'InternalServerErrorException',
   payloadTooLarge: 'PayloadTooLargeHttpException',
   badRequest: 'BadRequestHttpException',
+  /** A server's or an admin's two-factor policy and no TOTP or passkey on the account yet (DESIGN §22). */
+  twoFactorRequired: 'TwoFactorRequired',
 } as const;

@@ -18,6 +18,7 @@ import { syncBundledSoftware } from './services/startup/bundled';
 import { runPendingInstalls } from './services/startup/pending-installs';
 import { recoverStuckInstalls } from './services/startup/recover-installs';
 import { startReverseProxy } from './services/network/reverse-proxy';
+import { announcePasskeys } from './services/passkeys/relying-party';
 import { createLogger } from './logger';
 import { ServerThrottles } from './http/server-throttles';
 import { createMailer, type Mailer } from './mail/mailer';
@@ -106,6 +107,7 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     await recoverInterruptedBackups(app);
     await recoverStuckInstalls(app);
     await runPendingInstalls(app);
+    announcePasskeys(app);
 
     const express = createHttpApp(app, options.routes);
     closers.unshift(async () => (express.locals.sessionStore as { close(): void }).close());

@@ -3,6 +3,7 @@
  * Effective grants come from the same function the HTTP routes use (contracts/access).
  */
 import { effectiveGrants } from '@contracts/access';
+import { TWO_FACTOR_MESSAGES, twoFactorBlock } from '@contracts/two-factor';
 import { findAccessByUuids } from '@db/repositories/access';
 import { findServerByRef } from '@db/repositories/servers';
 import { serverRunSpec } from '@db/repositories/server-environment';
@@ -23,9 +24,10 @@ export class DatabaseAccessLookup implements AccessLookup, ServerDirectory {
     if (server.suspended && !user.rootAdmin) return null;
     const permissions = effectiveGrants(user, server, subuser);
     if (!permissions) return null;
+    const block = twoFactorBlock(user, server);
     return {
       userUuid, serverUuid, isOwner: server.ownerId === user.id, isAdmin: user.rootAdmin, permissions,
-      credentialEpoch: user.sessionEpoch,
+      credentialEpoch: user.sessionEpoch, ...(block ? { refusal: TWO_FACTOR_MESSAGES[block] } : {}),
     };
   }
 

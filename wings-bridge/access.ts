@@ -14,6 +14,11 @@ export interface LiveAccess {
    * older value is closed at the next revocation, and a token minted under an older value is refused.
    */
   readonly credentialEpoch?: number;
+  /**
+   * Set when a two-factor policy bars the user from this server until they enrol (DESIGN §22): the socket is refused
+   * (or closed) and SFTP login fails, with this text.
+   */
+  readonly refusal?: string;
 }
 
 export interface AccessLookup {

@@ -9,3 +9,4 @@ export * from './startup';
 export * from './databases';
 export * from './network';
 export * from './migration';
+export * from './passkeys';

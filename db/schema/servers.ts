@@ -44,6 +44,8 @@ export const servers = mysqlTable('servers', {
   /** Resource limits in MiB as Pterodactyl's build (`memory`, `disk`): NULL or 0 = unlimited; read by health (§18). */
   memory: int('memory', { unsigned: true }),
   disk: int('disk', { unsigned: true }),
+  /** The owner requires two-factor authentication of the server's subusers (DESIGN §22). */
+  requireTwoFactor: boolean('require_two_factor').notNull().default(false),
   createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
   updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
 }, (t) => [index('servers_owner_id_idx').on(t.ownerId)]);

@@ -18,6 +18,10 @@ export const users = mysqlTable('users', {
   totpLastStep: bigint('totp_last_step', { mode: 'number' }),
   /** Bumped on password change or suspension: sessions carrying an older value are dead. */
   sessionEpoch: int('session_epoch').notNull().default(0),
+  /** Set by an admin: until the user has TOTP or a passkey, every API call but enrolment answers 403 (DESIGN §22). */
+  requireTwoFactor: boolean('require_two_factor').notNull().default(false),
+  /** How many passkeys the user holds (kept in the transaction that adds or removes one): read on every request. */
+  passkeyCount: int('passkey_count', { unsigned: true }).notNull().default(0),
   createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
   updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
 });

@@ -14,6 +14,7 @@ import { createUser } from '../services/create-user';
 import { softwareCommands } from './software-commands';
 import { databaseHostCommands } from './database-hosts';
 import { networkCommands } from './network-commands';
+import { setUserTwoFactorEnforced } from '../services/passkeys/set-user-require-two-factor';
 
 export type Values = Record<string, string | boolean | undefined>;
 export interface CliCommand {
@@ -96,4 +97,14 @@ export const commands: Record<string, CliCommand> = {
   'user:unsuspend': suspension(false),
   ...databaseHostCommands,
   ...networkCommands,
+  // Admins enforce 2FA per user (DESIGN §22): `user:require-2fa --email x` (add --off to stop enforcing).
+  'user:require-2fa': {
+    options: { email: { type: 'string' }, off: { type: 'boolean' } },
+    run: async ({ db }, v) => {
+      const bus = new InProcessBus();
+      const user = await setUserTwoFactorEnforced({ db, clock: systemClock, bus }, null, required(v, 'email'), v.off !== true);
+      await bus.close();
+      return { uuid: user.uuid, email: user.email, require_2fa: user.requireTwoFactor, enrolled: user.enrolled };
+    },
+  },
 };

@@ -53,6 +53,11 @@ export interface RouteDef<B = unknown, Q = unknown> {
    * every other `:server` route answers 409 then (DESIGN §12).
    */
   readonly duringTransient?: boolean;
+  /**
+   * Served to a user an admin requires to enrol in 2FA before they have (their account, TOTP and passkey
+   * enrolment, sign-out); every other signed-in route answers 403 TwoFactorRequired then (DESIGN §22).
+   */
+  readonly enrolment?: boolean;
   /** A valid request, for the permission matrix. `:params` other than `:server` are filled by the matrix fixtures. */
   readonly example?: { readonly body?: unknown; readonly query?: Record<string, string> };
   readonly handler: (ctx: RouteContext<B, Q>) => Promise<unknown>;

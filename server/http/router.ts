@@ -3,6 +3,7 @@ import { isPermission, type Permission } from '@contracts/permissions';
 import { authenticate } from '../auth/authenticate';
 import type { AppContext } from '../context';
 import { judgeAccess, normaliseServerRef } from '../services/server-access';
+import { requireEnrolled } from '../services/passkeys/two-factor-required';
 import { forbidden, fromZod } from './errors';
 import { Reply, type AnyRoute, type RouteContext, type RouteDef } from './manifest';
 import type { Actor, ServerAccess } from './types';
@@ -38,6 +39,7 @@ async function handle(app: AppContext, def: RouteDef<unknown, unknown>, req: Req
   if (def.need !== 'public') {
     const { actor: who, principal } = await authenticate(app, req, { allowApiKey: def.need !== 'session', serverRef });
     actor = who;
+    if (!def.enrolment) requireEnrolled(who.user);
     if (typeof rawRef === 'string') access = judgeAccess(who.user, principal.server, principal.subuser, { duringTransient: def.duringTransient === true });
   } else if (req.session?.auth) {
     actor = (await authenticate(app, req, { allowApiKey: false }).catch(() => null))?.actor ?? null;

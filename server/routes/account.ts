@@ -25,7 +25,7 @@ const disable = route({
 /** The signed-in user's own account (DESIGN §5): details, email, password, two-factor. */
 export const accountRoutes = [
   route({
-    method: 'GET', path: '/api/client/account', need: 'auth',
+    method: 'GET', path: '/api/client/account', need: 'auth', enrolment: true,
     handler: async ({ actor }) => accountItem(actor.user),
   }),
   route({
@@ -39,14 +39,14 @@ export const accountRoutes = [
     handler: async ({ app, actor, req, body }) => { await updateAccountPassword(app, actor, req, body); },
   }),
   route({
-    method: 'GET', path: '/api/client/account/two-factor', need: 'auth',
+    method: 'GET', path: '/api/client/account/two-factor', need: 'auth', enrolment: true,
     handler: async ({ app, actor }) => {
       const enrolment = await startTwoFactor(app, actor);
       return { data: { image_url_data: enrolment.qrDataUrl, secret: enrolment.secret, otpauth_url: enrolment.uri } };
     },
   }),
   route({
-    method: 'POST', path: '/api/client/account/two-factor', need: 'auth', body: enableBody,
+    method: 'POST', path: '/api/client/account/two-factor', need: 'auth', body: enableBody, enrolment: true,
     example: { body: { code: '000000', password: 'wrong password' } },
     handler: async ({ app, actor, body }) => ({
       object: 'recovery_tokens', attributes: { tokens: await enableTwoFactor(app, actor, body) },

@@ -8,6 +8,7 @@ import { databaseRoutes } from './databases';
 import { fileRoutes } from './files';
 import { inviteRoutes } from './invites';
 import { remoteRoutes } from './remote';
+import { passkeyRoutes } from './passkeys';
 import { settingsRoutes } from './settings';
 import { scheduleRoutes } from './schedules';
 import { startupRoutes } from './startup';
@@ -40,4 +41,5 @@ export const manifest: readonly AnyRoute[] = [
   ...networkProxyRoutes,
   ...migrationRoutes,
   ...healthRoutes,
+  ...passkeyRoutes,
 ] as readonly AnyRoute[];

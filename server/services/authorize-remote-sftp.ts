@@ -72,6 +72,7 @@ export async function authorizeRemoteSftp(app: AppContext, req: Request, body: R
 
   const access = await new DatabaseAccessLookup(app.db).resolve(account.userUuid, account.serverUuid);
   if (!access) throw await fail('no access to the server', user.id);
+  if (access.refusal) throw await fail('two-factor authentication required', user.id);
   if (!compile(access.permissions).has('file.sftp')) {
     await logActivity(app.db, app.clock, { event: 'server:sftp.denied', actor: { user, apiKey: null, ip, userAgent: '' }, serverId: server.id, properties: { files: ['connect'], node: node.uuid } });
     throw forbidden(BAD);

@@ -5,6 +5,8 @@ import { SERVER_TRANSIENT_STATES, type ServerRow, type ServerStatus, type Subuse
 import type { UserRow } from '@db/schema/users';
 import type { Executor } from '@db/client';
 import { ERROR_CODES } from '@contracts/errors';
+import { twoFactorBlock } from '@contracts/two-factor';
+import { twoFactorRequired } from './passkeys/two-factor-required';
 import { httpError, notFound } from '../http/errors';
 import type { ServerAccess } from '../http/types';
 
@@ -48,7 +50,8 @@ export function transientConflict(server: ServerRow) {
 /**
  * Judges a membership already read: non-members (and unknown servers) get 404, never 403 (no existence leak); a
  * suspended server gives 409 to everyone but root admins; so does a server in a transient state (installing,
- * restoring a backup, migrating), unless the route only reads the server's own status (`duringTransient`).
+ * restoring a backup, migrating), unless the route only reads the server's own status (`duringTransient`); a
+ * member bound by a two-factor policy without a second factor gets 403 TwoFactorRequired (DESIGN §22).
  */
 export function judgeAccess(
   user: UserRow, server: ServerRow | null, subuser: SubuserRow | null, options: { duringTransient?: boolean } = {},
@@ -59,6 +62,8 @@ export function judgeAccess(
     throw httpError(409, ERROR_CODES.suspended, 'This server is currently suspended and the functionality requested is unavailable.');
   }
   if (!options.duringTransient && !user.rootAdmin && isTransient(server)) throw transientConflict(server);
+  const block = twoFactorBlock(user, server);
+  if (block) throw twoFactorRequired(block);
   return access;
 }
 

@@ -39,6 +39,8 @@ export function serverItem(server: ServerRow, isOwner: boolean, invocation = ser
       is_installing: server.status === 'installing',
       is_transferring: false,
       invocation,
+      /** The owner requires 2FA of the server's subusers (DESIGN §22). */
+      require_2fa: server.requireTwoFactor,
       feature_limits: {
         databases: server.databaseLimit, allocations: server.allocationLimit, backups: server.backupLimit,
         schedules: server.scheduleLimit, proxies: server.proxyLimit,

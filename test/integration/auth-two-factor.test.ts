@@ -26,7 +26,7 @@ async function passwordStep(): Promise<{ client: HttpClient; token: string }> {
   const res = await client.login(user.email, TEST_PASSWORD);
   expect(res.status).toBe(200);
   expect(res.body.data.complete).toBe(false);
-  expect(Object.keys(res.body.data)).toEqual(['complete', 'confirmation_token']);
+  expect(Object.keys(res.body.data)).toEqual(['complete', 'confirmation_token', 'methods']);
   return { client, token: res.body.data.confirmation_token };
 }
 

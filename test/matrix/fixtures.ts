@@ -23,6 +23,7 @@ import { STARTUP_FIXTURES } from './fixtures-startup';
 import { databaseFixtures } from './fixtures-databases';
 import { networkFixtures } from './fixtures-network';
 import { MIGRATION_FIXTURES } from './fixtures-migration';
+import { PASSKEY_FIXTURES } from './fixtures-passkeys';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -176,6 +177,7 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   ...databaseFixtures,
   ...networkFixtures,
   ...MIGRATION_FIXTURES,
+  ...PASSKEY_FIXTURES,
 };
 
 

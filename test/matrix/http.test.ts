@@ -93,8 +93,9 @@ let cheapHash: string;
 beforeAll(async () => {
   // The sample game server prints its Done line at once: the console and power fixtures start it for real per case.
   process.env.SAMPLE_BOOT_MS = '0';
-  // The migration fixtures' source is a loopback HTTP server.
-  panel = await startTestPanel({ env: { MIGRATION_ALLOW_PRIVATE_HOSTS: 'true' } });
+  // The migration fixtures' source is a loopback HTTP server. APP_URL names a domain: passkeys are off at an IP
+  // address (DESIGN §22), and their routes need them on.
+  panel = await startTestPanel({ env: { MIGRATION_ALLOW_PRIVATE_HOSTS: 'true', APP_URL: 'http://localhost:8080' } });
   // Same password, cheap argon2id parameters: sign-ins stay real but fast.
   cheapHash = await argon2.hash(TEST_PASSWORD, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 });
 });

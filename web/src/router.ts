@@ -38,6 +38,8 @@ export function createAppRouter() {
     const session = useSessionStore();
     const account = await session.load();
     if (!account) return { name: 'login', query: { redirect: to.fullPath } };
+    // An admin requires 2FA of this account and it has none yet: enrolment first (DESIGN §22).
+    if (account.two_factor_enrolment_required && to.name !== 'account') return { name: 'account', hash: '#security' };
     return true;
   });
   return router;

@@ -38,6 +38,11 @@ export async function handleAuth(ctx: AuthContext, args: unknown[]): Promise<voi
     socket.disconnect(true);
     return;
   }
+  if (found.access.refusal) {
+    socket.emit('jwt error', found.access.refusal);
+    socket.disconnect(true);
+    return;
+  }
   if (claims.epoch !== undefined && found.access.credentialEpoch !== undefined && claims.epoch !== found.access.credentialEpoch) {
     socket.emit('jwt error', 'The token was issued before your credentials changed.');
     socket.disconnect(true);

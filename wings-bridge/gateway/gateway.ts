@@ -125,8 +125,8 @@ export class BridgeGateway {
     const seq = ++session.resolveSeq;
     const access = await lookup;
     if (seq !== session.resolveSeq || !this.sessions.has(session.socket.id)) return;
-    if (!access || !session.sameCredentials(access)) {
-      session.emit('jwt error', access ? 'Your credentials changed; authenticate again.' : 'Your access to this server has been revoked.');
+    if (!access || access.refusal || !session.sameCredentials(access)) {
+      session.emit('jwt error', access?.refusal ?? (access ? 'Your credentials changed; authenticate again.' : 'Your access to this server has been revoked.'));
       this.detach(session);
       session.socket.disconnect(true);
       return;

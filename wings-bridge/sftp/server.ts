@@ -121,7 +121,7 @@ export class SftpServer {
     const affected = [...this.live].filter((l) => l.account.userUuid === r.userUuid && (r.serverUuid === null || r.serverUuid === l.account.serverUuid));
     await Promise.all(affected.map(async (l) => {
       const access = await this.options.access.resolve(l.account.userUuid, l.account.serverUuid);
-      const permissions = access ? compile(access.permissions) : null;
+      const permissions = access && !access.refusal ? compile(access.permissions) : null;
       const sameCredentials = l.epoch === undefined || access?.credentialEpoch === l.epoch;
       if (!permissions?.has('file.sftp') || !sameCredentials) {
         this.options.log?.('sftp session ended by revocation', { user: l.account.userUuid, server: l.account.serverUuid });
@@ -174,7 +174,7 @@ export class SftpServer {
 
   private async currentPermissions(live: Live): Promise<CompiledPermissions | null> {
     const access = await this.options.access.resolve(live.account.userUuid, live.account.serverUuid);
-    const permissions = compile(access?.permissions ?? []);
+    const permissions = compile(access && !access.refusal ? access.permissions : []);
     return permissions.has('file.sftp') ? permissions : null;
   }
 
@@ -211,6 +211,7 @@ export class SftpServer {
     }
     const access = await this.options.access.resolve(account.userUuid, account.serverUuid);
     if (!access) return fail('no access to the server', account.userUuid);
+    if (access.refusal) return fail('two-factor authentication required', account.userUuid, false);
     if (!compile(access.permissions).has('file.sftp')) {
       activity.operation({ event: 'server:sftp.denied', userUuid: account.userUuid, serverUuid: account.serverUuid, ip, file: 'connect' });
       ctx.reject(['password', 'publickey']);

@@ -15,4 +15,6 @@ export async function disableTwoFactor(app: AppContext, actor: Actor, input: { p
     await deleteRecoveryCodes(tx, actor.user.id);
     await logActivity(tx, app.clock, { event: 'user:two-factor.delete', actor });
   });
+  // A server whose 2FA policy the user no longer meets closes their sockets and SFTP sessions.
+  await app.bus.publish({ userUuid: actor.user.uuid, serverUuid: null });
 }

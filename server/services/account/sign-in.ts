@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { UserRow } from '@db/schema/users';
+import { hasSecondFactor } from '@contracts/two-factor';
 import { SUSPENDED_MESSAGE } from '../../auth/authenticate';
 import { checkCredentialsWithPassport } from '../../auth/passport';
 import { startPendingCheckpoint, startSession } from '../../auth/session-login';
@@ -14,11 +15,15 @@ export const CHECKPOINT_TTL_MS = 5 * 60_000;
 
 export type SignInResult =
   | { readonly complete: true; readonly user: UserRow }
-  | { readonly complete: false; readonly confirmationToken: string };
+  | { readonly complete: false; readonly confirmationToken: string; readonly methods: readonly SecondFactorMethod[] };
+
+/** What the checkpoint accepts for this account: `totp` and `recovery` with TOTP on, `passkey` with a passkey. */
+export type SecondFactorMethod = 'totp' | 'recovery' | 'passkey';
 
 /**
  * The password step of signing in (`POST /auth/login`). Never says which part was wrong; a suspended account is only
- * told so once the password was right. With 2FA the session holds a pending checkpoint instead of a sign-in.
+ * told so once the password was right. With 2FA (TOTP or a passkey) the session holds a pending checkpoint instead
+ * of a sign-in.
  */
 export async function signIn(app: AppContext, req: Request, res: Response): Promise<SignInResult> {
   // No CSRF token yet: visitors have no session (tokens are issued at sign-in). A cross-site form cannot forge this
@@ -33,12 +38,13 @@ export async function signIn(app: AppContext, req: Request, res: Response): Prom
     await logAuthEvent(app.db, app.clock, req, 'auth:fail', user, { user: loginOf(req), reason: 'suspended' });
     throw httpError(403, 'AccountSuspendedException', SUSPENDED_MESSAGE);
   }
-  if (user.totpEnabled) {
+  if (hasSecondFactor(user)) {
     const confirmationToken = randomBytes(32).toString('base64url');
     await startPendingCheckpoint(req, res, {
       userId: user.id, token: confirmationToken, expiresAt: app.clock.now().getTime() + CHECKPOINT_TTL_MS,
     });
-    return { complete: false, confirmationToken };
+    const methods: SecondFactorMethod[] = [...(user.totpEnabled ? ['totp', 'recovery'] as const : []), ...(user.passkeyCount > 0 ? ['passkey'] as const : [])];
+    return { complete: false, confirmationToken, methods };
   }
   await startSession(req, res, user);
   await logAuthEvent(app.db, app.clock, req, 'auth:login', user);

@@ -1,11 +1,21 @@
 import type { ApiKeyRow, SshKeyRow } from '@db/schema/credentials';
 import type { UserRow } from '@db/schema/users';
+import { twoFactorBlock } from '@contracts/two-factor';
 import { userItem } from '../transformers';
 
 /** Pterodactyl's account item (`GET /api/client/account`): the user item plus the fields its SPA reads. */
 export function accountItem(user: UserRow) {
   const item = userItem(user);
-  return { ...item, attributes: { ...item.attributes, first_name: user.username ?? '', last_name: '' } };
+  return {
+    ...item,
+    attributes: {
+      ...item.attributes, first_name: user.username ?? '', last_name: '',
+      // Passkeys and the admin's 2FA enforcement (DESIGN §22): the SPA sends an unenrolled, enforced user to enrol.
+      passkeys: user.passkeyCount,
+      two_factor_required: user.requireTwoFactor,
+      two_factor_enrolment_required: twoFactorBlock(user) === 'account',
+    },
+  };
 }
 
 /** Pterodactyl's `api_key` item; never carries the secret. */

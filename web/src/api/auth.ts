@@ -1,7 +1,8 @@
 import { api } from './http';
 import type { Account, Invite, Item } from './types';
 
-export type LoginResult = { complete: true; user: Account } | { complete: false; confirmation_token: string };
+export type LoginResult = { complete: true; intended?: string; user: Account }
+  | { complete: false; confirmation_token: string; methods?: Array<'totp' | 'recovery' | 'passkey'> };
 
 export const authApi = {
   login: async (user: string, password: string) =>

@@ -23,6 +23,10 @@ export interface Account {
   email: string;
   root_admin: boolean;
   '2fa_enabled': boolean;
+  /** Passkeys on the account, and an admin's 2FA enforcement (DESIGN §22). */
+  passkeys?: number;
+  two_factor_required?: boolean;
+  two_factor_enrolment_required?: boolean;
 }
 
 export interface ServerSummary {
@@ -32,6 +36,8 @@ export interface ServerSummary {
   description: string;
   server_owner: boolean;
   is_suspended: boolean;
+  /** The owner requires 2FA of this server's subusers. */
+  require_2fa?: boolean;
 }
 
 export interface ServerView extends Item<ServerSummary, 'server'> {

@@ -29,6 +29,8 @@ export const useSessionStore = defineStore('session', () => {
 
   const login = async (user: string, password: string) => settle(await authApi.login(user, password));
   const checkpoint = async (token: string, code: Parameters<typeof authApi.checkpoint>[1]) => settle(await authApi.checkpoint(token, code));
+  /** Settles a sign-in finished elsewhere (a passkey ceremony). */
+  const settled = (result: LoginResult) => settle(result);
 
   async function logout(): Promise<void> {
     await authApi.logout().catch(() => undefined);
@@ -39,5 +41,5 @@ export const useSessionStore = defineStore('session', () => {
     if (account.value) account.value = { ...account.value, ...changes };
   }
 
-  return { account, loaded, signedIn, load, login, checkpoint, logout, patch };
+  return { account, loaded, signedIn, load, login, checkpoint, settled, logout, patch };
 });
