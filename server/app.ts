@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { refreshCsrfCookie } from './auth/csrf';
-import { createSessionStore, sessionMiddleware } from './auth/session';
+import { createSessionStore, hasSessionCookie, isBearer, sessionMiddleware } from './auth/session';
 import type { AppContext } from './context';
 import { apiNotFound, errorHandler } from './http/errors';
 import type { AnyRoute } from './http/manifest';
-import { buildRouter } from './http/router';
+import { buildRouter, chain } from './http/router';
 import { manifest } from './routes';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -30,24 +30,32 @@ export function createHttpApp(app: AppContext, routes: readonly AnyRoute[] = man
       },
     },
   }));
-  http.use(cookieParser());
   const store = createSessionStore(app);
   http.locals.sessionStore = store;
-  const session = sessionMiddleware(app, store);
-  const json = express.json({ limit: '1mb' });
-  for (const prefix of ['/api', '/auth']) {
-    http.use(prefix, session, refreshCsrfCookie, (req, res, next) => {
-      if (req.is('application/json') || !req.headers['content-type']) return json(req, res, next);
-      next();
-    });
-  }
-  http.use(buildRouter(app, routes));
+  // Browsers only: cookies, the session and the CSRF cookie refresh run for requests that carry the session cookie
+  // (and for public writes, which may start a session); API-key requests and cookieless reads skip all three.
+  const browser = chain(cookieParser(), sessionMiddleware(app, store), refreshCsrfCookie);
+  const session = (cookielessToo: boolean): RequestHandler => (req, res, next) => {
+    if (isBearer(req) || (!cookielessToo && !hasSessionCookie(req))) return next();
+    browser(req, res, next);
+  };
+  const parser = express.json({ limit: '1mb' });
+  const json: RequestHandler = (req, res, next) => {
+    // body-parser's own first test (type-is hasBody), before its content-type matching: a bodiless GET skips both.
+    if (req.headers['transfer-encoding'] === undefined && isNaN(req.headers['content-length'] as unknown as number)) {
+      if (!Object.hasOwn(req, 'body')) req.body = undefined;
+      return next();
+    }
+    if (req.is('application/json') || !req.headers['content-type']) return parser(req, res, next);
+    next();
+  };
+  http.use(buildRouter(app, routes, { session, json }));
   http.use('/api', apiNotFound);
   http.use('/auth', apiNotFound);
   if (existsSync(WEB_DIST)) {
     http.use(express.static(WEB_DIST, { index: false, maxAge: '1h' }));
     // The SPA owns every other GET path (client-side routes such as /server/abcd1234/users).
-    http.get(/^\/(?!api\/|auth\/|socket\.io\/).*/, session, refreshCsrfCookie, (_req, res) => {
+    http.get(/^\/(?!api\/|auth\/|socket\.io\/).*/, session(false), (_req, res) => {
       res.sendFile(path.join(WEB_DIST, 'index.html'));
     });
   }

@@ -18,7 +18,15 @@ app.get('/servers/:uuid', async (req, res, next) => {
   }
 });
 const server = app.listen(0, '127.0.0.1', () => process.stdout.write(`ready ${server.address().port}\n`));
+let cpu = process.cpuUsage();
 readline.createInterface({ input: process.stdin }).on('line', async (line) => {
+  // `cpu`: this process's CPU time (user + system, µs) since the previous `cpu`.
+  if (line.trim() === 'cpu') {
+    const d = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    process.stdout.write(`${d.user + d.system}\n`);
+    return;
+  }
   if (line.trim() !== 'close') return;
   server.close();
   server.closeAllConnections();

@@ -74,12 +74,29 @@ export async function benchGuarded(): Promise<BenchRow[]> {
     // BENCH_ONLY="api key" (comma-separated names) loads only those variants, e.g. under `node --cpu-prof`.
     const only = process.env.BENCH_ONLY?.split(',').map((n) => n.trim());
     if (only) for (const name of Object.keys(variants)) if (!only.includes(name)) delete variants[name];
-    const run = (v: { url: string; headers: Record<string, string> }) => load({ ...v, connections: CONNECTIONS, duration: SECONDS });
+    // Each run also reads the serving process's own CPU time per request (user + system): far steadier than req/s
+    // on a shared machine, and what a change to the request path moves first.
+    const cpuUs = async (name: string, since: NodeJS.CpuUsage): Promise<number> => {
+      if (name === 'express + mysql2') return Number(await outside.ask('cpu'));
+      const d = process.cpuUsage(since);
+      return d.user + d.system;
+    };
+    const run = async (name: string, v: { url: string; headers: Record<string, string> }) => {
+      if (name === 'express + mysql2') await outside.ask('cpu');
+      const since = process.cpuUsage();
+      const result = await load({ ...v, connections: CONNECTIONS, duration: SECONDS });
+      return { rps: result.rps, cpu: (await cpuUs(name, since)) / result.total };
+    };
 
-    for (const v of Object.values(variants)) await run(v); // warm-up
+    for (const [name, v] of Object.entries(variants)) await run(name, v); // warm-up
     const results: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+    const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
     for (let i = 0; i < RUNS; i++) {
-      for (const [name, v] of Object.entries(variants)) results[name]?.push((await run(v)).rps);
+      for (const [name, v] of Object.entries(variants)) {
+        const r = await run(name, v);
+        results[name]?.push(r.rps);
+        cpu[name]?.push(r.cpu);
+      }
     }
 
     // Round trips: statements executed per request, counted by the database server itself.
@@ -92,21 +109,22 @@ export async function benchGuarded(): Promise<BenchRow[]> {
     }
 
     const rps = (name: string) => median(results[name] ?? []);
+    const cpuNote = (name: string) => `; ${median(cpu[name] ?? []).toFixed(0)} µs CPU/request`;
     const range = (name: string) => `${Math.min(...(results[name] ?? [])).toFixed(0)}–${Math.max(...(results[name] ?? [])).toFixed(0)}`;
     const base = rps('express + mysql2');
     const rows: BenchRow[] = [
-      row('guarded request', 'express + mysql2', base, 'req/s', '', null, `own process, one SELECT; ${CONNECTIONS} connections, median of ${RUNS}×${SECONDS} s (${range('express + mysql2')})`),
+      row('guarded request', 'express + mysql2', base, 'req/s', '', null, `own process, one SELECT; ${CONNECTIONS} connections, median of ${RUNS}×${SECONDS} s (${range('express + mysql2')})${cpuNote('express + mysql2')}`),
       row('guarded request', 'express + mysql2: DB round trips/request', roundTrips['express + mysql2'] ?? NaN, ''),
     ];
     const ratio = (name: string, target: number, note = '') => {
       const r = rps(name) / base;
-      rows.push(row('guarded request', `${name} vs express + mysql2`, r, '×', `≥ ${target}×`, r >= target, `${rps(name).toFixed(0)} req/s (${range(name)})${note}`));
+      rows.push(row('guarded request', `${name} vs express + mysql2`, r, '×', `≥ ${target}×`, r >= target, `${rps(name).toFixed(0)} req/s (${range(name)})${cpuNote(name)}${note}`));
     };
     ratio('session', TARGET_GUARDED);
     ratio('api key', TARGET_GUARDED);
     ratio('health', TARGET_HEALTH);
     const inApp = rps('in-app bare') / base;
-    rows.push(row('guarded request', 'in-app bare vs express + mysql2', inApp, '×', '', null, `${rps('in-app bare').toFixed(0)} req/s: the GET handler in Cohost's app, no auth, no query`));
+    rows.push(row('guarded request', 'in-app bare vs express + mysql2', inApp, '×', '', null, `${rps('in-app bare').toFixed(0)} req/s${cpuNote('in-app bare')}: the GET handler in Cohost's app, no auth, no query`));
     for (const name of ['session', 'api key', 'health'] as const) {
       const trips = roundTrips[name] ?? NaN;
       rows.push(row('guarded request', `${name}: DB round trips/request`, trips, '', '≤ 1', trips <= 1.0001));
