@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import { refreshCsrfCookie } from './auth/csrf';
 import { createSessionStore, hasSessionCookie, isBearer, sessionMiddleware } from './auth/session';
@@ -19,7 +19,7 @@ export function createHttpApp(app: AppContext, routes: readonly AnyRoute[] = man
   const http = express();
   http.disable('x-powered-by');
   http.set('trust proxy', app.config.TRUST_PROXY);
-  http.use(helmet({
+  http.use(fixedHeaders(helmet({
     contentSecurityPolicy: {
       directives: {
         'script-src': ["'self'"],
@@ -29,7 +29,7 @@ export function createHttpApp(app: AppContext, routes: readonly AnyRoute[] = man
         'upgrade-insecure-requests': null,
       },
     },
-  }));
+  })));
   const store = createSessionStore(app);
   http.locals.sessionStore = store;
   // Browsers only: cookies, the session and the CSRF cookie refresh run for requests that carry the session cookie
@@ -61,4 +61,31 @@ export function createHttpApp(app: AppContext, routes: readonly AnyRoute[] = man
   }
   http.use(errorHandler(app.logger));
   return http;
+}
+
+/**
+ * helmet's headers, computed once: with static options its middleware only sets (and removes) the same headers on
+ * every response, so it is run once against a recorder at startup and its operations are replayed per request
+ * (helmet rebuilds the CSP string on every call otherwise). Throws at startup if helmet ever needs the request.
+ */
+export function fixedHeaders(middleware: RequestHandler): RequestHandler {
+  const ops: Array<readonly [name: string, value: string | readonly string[] | null]> = [];
+  const recorder = {
+    setHeader(name: string, value: string | readonly string[]) { ops.push([name, value]); return recorder; },
+    removeHeader(name: string) { ops.push([name, null]); },
+  };
+  let done = false;
+  middleware(new Proxy({}, { get: () => { throw new Error('fixedHeaders: the middleware read the request'); } }) as Request,
+    recorder as unknown as Response, (err?: unknown) => {
+      if (err) throw err;
+      done = true;
+    });
+  if (!done) throw new Error('fixedHeaders: the middleware did not finish synchronously');
+  return (_req, res, next) => {
+    for (const [name, value] of ops) {
+      if (value === null) res.removeHeader(name);
+      else res.setHeader(name, value);
+    }
+    next();
+  };
 }
