@@ -127,7 +127,8 @@ export async function benchGuarded(): Promise<BenchRow[]> {
     rows.push(row('guarded request', 'in-app bare vs express + mysql2', inApp, '×', '', null, `${rps('in-app bare').toFixed(0)} req/s${cpuNote('in-app bare')}: the GET handler in Cohost's app, no auth, no query`));
     for (const name of ['session', 'api key', 'health'] as const) {
       const trips = roundTrips[name] ?? NaN;
-      rows.push(row('guarded request', `${name}: DB round trips/request`, trips, '', '≤ 1', trips <= 1.0001));
+      // An API key's last_used_at is written at most once a minute: under a slow run that touch shows as ~0.002.
+      rows.push(row('guarded request', `${name}: DB round trips/request`, trips, '', '≤ 1', trips <= 1.01));
     }
     return rows;
   } finally {
