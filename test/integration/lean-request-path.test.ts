@@ -16,7 +16,9 @@ afterAll(async () => { await panel?.close(); });
 /** A raw request (fetch refuses a GET with a body). */
 function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL(path, panel.url), { method, headers }, (res) => {
+    // Node sends a GET's body without Content-Length unless told: say it, as a client sending a body would.
+    const all = body === undefined ? headers : { 'content-length': String(Buffer.byteLength(body)), ...headers };
+    const req = http.request(new URL(path, panel.url), { method, headers: all }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => { text += d; });
