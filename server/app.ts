@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
-import express, { type Express } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import { refreshCsrfCookie } from './auth/csrf';
-import { createSessionStore, sessionMiddleware } from './auth/session';
+import { createSessionStore, hasSessionCookie, isBearer, sessionMiddleware } from './auth/session';
 import type { AppContext } from './context';
 import { apiNotFound, errorHandler } from './http/errors';
 import type { AnyRoute } from './http/manifest';
-import { buildRouter } from './http/router';
+import { buildRouter, chain } from './http/router';
 import { manifest } from './routes';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -19,7 +19,7 @@ export function createHttpApp(app: AppContext, routes: readonly AnyRoute[] = man
   const http = express();
   http.disable('x-powered-by');
   http.set('trust proxy', app.config.TRUST_PROXY);
-  http.use(helmet({
+  http.use(fixedHeaders(helmet({
     contentSecurityPolicy: {
       directives: {
         'script-src': ["'self'"],
@@ -29,28 +29,63 @@ export function createHttpApp(app: AppContext, routes: readonly AnyRoute[] = man
         'upgrade-insecure-requests': null,
       },
     },
-  }));
-  http.use(cookieParser());
+  })));
   const store = createSessionStore(app);
   http.locals.sessionStore = store;
-  const session = sessionMiddleware(app, store);
-  const json = express.json({ limit: '1mb' });
-  for (const prefix of ['/api', '/auth']) {
-    http.use(prefix, session, refreshCsrfCookie, (req, res, next) => {
-      if (req.is('application/json') || !req.headers['content-type']) return json(req, res, next);
-      next();
-    });
-  }
-  http.use(buildRouter(app, routes));
+  // Browsers only: cookies, the session and the CSRF cookie refresh run for requests that carry the session cookie
+  // (and for public writes, which may start a session); API-key requests and cookieless reads skip all three.
+  const browser = chain(cookieParser(), sessionMiddleware(app, store), refreshCsrfCookie);
+  const session = (cookielessToo: boolean): RequestHandler => (req, res, next) => {
+    if (isBearer(req) || (!cookielessToo && !hasSessionCookie(req))) return next();
+    browser(req, res, next);
+  };
+  const parser = express.json({ limit: '1mb' });
+  const json: RequestHandler = (req, res, next) => {
+    // body-parser's own first test (type-is hasBody), before its content-type matching: a bodiless GET skips both.
+    if (req.headers['transfer-encoding'] === undefined && isNaN(req.headers['content-length'] as unknown as number)) {
+      if (!Object.hasOwn(req, 'body')) req.body = undefined;
+      return next();
+    }
+    if (req.is('application/json') || !req.headers['content-type']) return parser(req, res, next);
+    next();
+  };
+  http.use(buildRouter(app, routes, { session, json }));
   http.use('/api', apiNotFound);
   http.use('/auth', apiNotFound);
   if (existsSync(WEB_DIST)) {
     http.use(express.static(WEB_DIST, { index: false, maxAge: '1h' }));
     // The SPA owns every other GET path (client-side routes such as /server/abcd1234/users).
-    http.get(/^\/(?!api\/|auth\/|socket\.io\/).*/, session, refreshCsrfCookie, (_req, res) => {
+    http.get(/^\/(?!api\/|auth\/|socket\.io\/).*/, session(false), (_req, res) => {
       res.sendFile(path.join(WEB_DIST, 'index.html'));
     });
   }
   http.use(errorHandler(app.logger));
   return http;
+}
+
+/**
+ * helmet's headers, computed once: with static options its middleware only sets (and removes) the same headers on
+ * every response, so it is run once against a recorder at startup and its operations are replayed per request
+ * (helmet rebuilds the CSP string on every call otherwise). Throws at startup if helmet ever needs the request.
+ */
+export function fixedHeaders(middleware: RequestHandler): RequestHandler {
+  const ops: Array<readonly [name: string, value: string | readonly string[] | null]> = [];
+  const recorder = {
+    setHeader(name: string, value: string | readonly string[]) { ops.push([name, value]); return recorder; },
+    removeHeader(name: string) { ops.push([name, null]); },
+  };
+  let done = false;
+  middleware(new Proxy({}, { get: () => { throw new Error('fixedHeaders: the middleware read the request'); } }) as Request,
+    recorder as unknown as Response, (err?: unknown) => {
+      if (err) throw err;
+      done = true;
+    });
+  if (!done) throw new Error('fixedHeaders: the middleware did not finish synchronously');
+  return (_req, res, next) => {
+    for (const [name, value] of ops) {
+      if (value === null) res.removeHeader(name);
+      else res.setHeader(name, value);
+    }
+    next();
+  };
 }

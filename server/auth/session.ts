@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import session, { type SessionData } from 'express-session';
 import MySQLStoreFactory from 'express-mysql-session';
 import type { AppContext } from '../context';
@@ -101,7 +101,17 @@ export function sessionMiddleware(app: AppContext, store: CachingSessionStore): 
     cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: MAX_AGE_MS },
   });
   return (req, res, next) => {
-    if (req.get('authorization')?.startsWith('Bearer ')) return next();
+    if (isBearer(req)) return next();
     withSession(req, res, next);
   };
+}
+
+/** A request authenticated by an API key (`Authorization: Bearer …`): it never loads or creates a session. */
+export function isBearer(req: Request): boolean {
+  return req.headers.authorization?.startsWith('Bearer ') === true;
+}
+
+/** Whether the request carries the session cookie at all (a cheap test before express-session parses cookies). */
+export function hasSessionCookie(req: Request): boolean {
+  return req.headers.cookie?.includes(`${SESSION_COOKIE}=`) === true;
 }
