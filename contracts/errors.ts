@@ -20,4 +20,5 @@ export const ERROR_CODES = {
   unexpected: 'InternalServerErrorException',
   payloadTooLarge: 'PayloadTooLargeHttpException',
   badRequest: 'BadRequestHttpException',
+  unavailable: 'ServiceUnavailableHttpException',
 } as const;

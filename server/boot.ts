@@ -15,6 +15,8 @@ import { createLocalDaemon } from './daemon';
 import { startSftp } from './services/sftp-server';
 import { createLogger } from './logger';
 import { ServerThrottles } from './http/server-throttles';
+import { RedisSharedStore } from './shared/redis-store';
+import { InProcessStore, type SharedStore } from './shared/shared-store';
 import { createMailer, type Mailer } from './mail/mailer';
 import { resolveSecrets } from './secrets';
 
@@ -73,8 +75,12 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     if (!given.daemon) closers.unshift(() => daemon.close());
     const mailer = given.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: path.join(path.resolve(config.DATA_DIR), 'outbox'), logger });
     const clock = options.clock ?? systemClock;
-    const throttles = new ServerThrottles(clock, config.SERVER_THROTTLES);
-    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles };
+    const shared: SharedStore = config.REDIS_URL
+      ? await RedisSharedStore.connect(config.REDIS_URL, (err) => logger.warn({ err }, 'redis store error'))
+      : new InProcessStore();
+    closers.unshift(() => shared.close());
+    const throttles = new ServerThrottles(clock, shared, config.SERVER_THROTTLES, (err) => logger.warn({ err }, 'throttle store unavailable; request let through'));
+    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, shared };
     await options.afterMigrate?.(app);
 
     const express = createHttpApp(app, options.routes);

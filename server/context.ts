@@ -4,6 +4,7 @@ import type { RevocationBus } from '@bridge/bus';
 import type { Daemon } from '@bridge/daemon';
 import type { Config } from './config';
 import type { ServerThrottles } from './http/server-throttles';
+import type { SharedStore } from './shared/shared-store';
 import type { Logger } from './logger';
 import type { Mailer } from './mail/mailer';
 import type { Secrets } from './secrets';
@@ -26,4 +27,6 @@ export interface AppContext {
   readonly clock: Clock;
   /** Per-server throttles (DESIGN §12), one set per panel instance. */
   readonly throttles: ServerThrottles;
+  /** Single-use ids and counters shared by every panel instance (Redis when REDIS_URL is set). */
+  readonly shared: SharedStore;
 }

@@ -18,7 +18,7 @@ const checkpointBody = z.object({
 export const authRoutes = [
   route({
     method: 'POST', path: '/auth/login', need: 'public', body: loginBody,
-    limiters: loginLimiters(loginIdentifier),
+    limiters: loginLimiters('login', loginIdentifier),
     example: { body: { user: 'nobody@example.com', password: 'wrong password' } },
     handler: async ({ app, req, res }) => {
       const result = await signIn(app, req, res);
@@ -29,7 +29,7 @@ export const authRoutes = [
   }),
   route({
     method: 'POST', path: '/auth/login/checkpoint', need: 'public', body: checkpointBody,
-    limiters: loginLimiters(checkpointIdentifier),
+    limiters: loginLimiters('checkpoint', checkpointIdentifier),
     example: { body: { confirmation_token: 'none', authentication_code: '000000' } },
     handler: async ({ app, req, res, body }) => {
       const user = await finishCheckpoint(app, req, res, body);
