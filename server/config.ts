@@ -38,6 +38,8 @@ export const configSchema = z.object({
   FILE_MAX_READ_BYTES: positive(5 * 1024 * 1024),
   FILE_MAX_UPLOAD_BYTES: positive(100 * 1024 * 1024),
   ARCHIVE_MAX_EXTRACT_BYTES: positive(1024 * 1024 * 1024),
+  /** SFTP back-pressure: WRITE bytes one session may hold unwritten before its window stays shut. */
+  SFTP_MAX_PENDING_WRITE_BYTES: positive(16 * 1024 * 1024),
   /** Overrides of the per-server throttles (DESIGN §12), e.g. `backup.create=5/600,database.create=10/60`. */
   SERVER_THROTTLES: z.string().default('').transform((raw, ctx) => {
     const out: ThrottleOverrides = {};

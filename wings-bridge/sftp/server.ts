@@ -180,7 +180,8 @@ export class SftpServer {
 
   private attachSession(live: Live, sftp: SFTPWrapper, permissions: Promise<CompiledPermissions>, ip: string, login: string, cork: () => void): void {
     const fs = this.options.filesystemFor(live.account.serverUuid);
-    const s = new SftpSession(sftp, fs, { userUuid: live.account.userUuid, serverUuid: live.account.serverUuid, ip, login }, this.options.activity, permissions, cork);
+    const s = new SftpSession(sftp, fs, { userUuid: live.account.userUuid, serverUuid: live.account.serverUuid, ip, login }, this.options.activity, permissions, cork,
+      this.options.limits?.maxPendingWriteBytes);
     live.sessions.add(s);
     // OpenSSH's client waits for the channel to close after it ends its side; without this it hangs on exit.
     sftp.on('end', () => { sftp.end(); });
