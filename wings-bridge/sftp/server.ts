@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { compile, type CompiledPermissions } from '@contracts/permissions';
 import type { AccessLookup } from '@bridge/access';
-import type { Revocation, RevocationBus } from '@bridge/bus';
+import { concerns, type Revocation, type RevocationBus } from '@bridge/bus';
 import type { LocalFilesystem } from '@bridge/files/local-filesystem';
 import { loadHostKey } from './host-key';
 import { LoginLimiter } from './login-limiter';
@@ -118,7 +118,7 @@ export class SftpServer {
 
   /** Re-evaluates the sessions of the revoked user (on that server, or on all when serverUuid is null). */
   async revoke(r: Revocation): Promise<void> {
-    const affected = [...this.live].filter((l) => l.account.userUuid === r.userUuid && (r.serverUuid === null || r.serverUuid === l.account.serverUuid));
+    const affected = [...this.live].filter((l) => concerns(r, l.account.userUuid, l.account.serverUuid));
     await Promise.all(affected.map(async (l) => {
       const access = await this.options.access.resolve(l.account.userUuid, l.account.serverUuid);
       const permissions = access ? compile(access.permissions) : null;
