@@ -67,8 +67,11 @@ function alive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** `searchDirs` replaces PATH and the usual sbin folders when looking for the server binaries. */
-export async function startPrivateMariadb(dataDir: string, database = 'cohost', searchDirs?: readonly string[]): Promise<PrivateMariadb> {
+/**
+ * `searchDirs` replaces PATH and the usual sbin folders when looking for the server binaries; `fixedPort` restarts a
+ * server on the port an earlier one had (outage tests).
+ */
+export async function startPrivateMariadb(dataDir: string, database = 'cohost', searchDirs?: readonly string[], fixedPort?: number): Promise<PrivateMariadb> {
   const mariadbd = findBinary('mariadbd', searchDirs) ?? findBinary('mysqld', searchDirs);
   if (!mariadbd) throw new MissingMariadbError();
   const dir = path.resolve(dataDir);
@@ -94,7 +97,7 @@ export async function startPrivateMariadb(dataDir: string, database = 'cohost', 
     if (res.status !== 0) throw new Error(`mariadb-install-db failed: ${res.stderr || res.stdout}`);
   }
 
-  const port = await freePort();
+  const port = fixedPort ?? await freePort();
   // A unix socket path must stay under ~100 bytes; deep data directories fall back to the temp directory.
   let socket = path.join(dir, 'mysqld.sock');
   if (socket.length > 100) socket = path.join(os.tmpdir(), `cohost-mysqld-${port}.sock`);
