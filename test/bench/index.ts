@@ -7,6 +7,8 @@ import { benchPermission } from './permission';
 import { printTable, type BenchRow } from './report';
 import { benchRevocation } from './revocation';
 import { benchSftp } from './sftp';
+import { benchScale } from './scale';
+import { benchSoak } from './soak';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks side by side in one process run, prints one table and writes it as JSON
@@ -19,13 +21,17 @@ const BENCHES: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
   revocation: benchRevocation,
   console: benchConsole,
   sftp: benchSftp,
+  soak: benchSoak,
+  scale: benchScale,
 };
+/** Long runs (a minute or more, or a large seeded database): only when named, e.g. `npm run bench -- soak`. */
+const OPT_IN = new Set(['soak', 'scale']);
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const rows: BenchRow[] = [];
   for (const [name, bench] of Object.entries(BENCHES)) {
-    if (only.length && !only.includes(name)) continue;
+    if (only.length ? !only.includes(name) : OPT_IN.has(name)) continue;
     process.stderr.write(`running ${name}…\n`);
     try {
       rows.push(...(await bench()));
