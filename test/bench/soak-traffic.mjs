@@ -1,3 +1,4 @@
+/* global fetch */
 // The soak bench's API traffic, in its own process: `node soak-traffic.mjs '{"base","rate","seconds","cases"}'` sends
 // `rate` requests a second for `seconds`, cycling through `cases` ({name, method, path, headers, body, expect}), and
 // prints one JSON line: {sent, errors, mismatched, statuses, latencies: {p50, p99}, examples}. A mismatch is a
