@@ -22,4 +22,5 @@ export const ERROR_CODES = {
   badRequest: 'BadRequestHttpException',
   /** A server's or an admin's two-factor policy and no TOTP or passkey on the account yet (DESIGN §22). */
   twoFactorRequired: 'TwoFactorRequired',
+  unavailable: 'ServiceUnavailableHttpException',
 } as const;

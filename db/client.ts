@@ -24,6 +24,8 @@ export function openDatabase(url: string, options: { connectionLimit?: number } 
     timezone: 'Z',
     supportBigNumbers: true,
     enableKeepAlive: true,
+    // Fail fast when the server is away (issue 23): requests answer 503 instead of queueing behind connect attempts.
+    connectTimeout: 5_000,
   });
   const db = drizzle(pool, { schema, mode: 'default' });
   return { db, pool, close: () => pool.end() };

@@ -21,6 +21,8 @@ import { startReverseProxy } from './services/network/reverse-proxy';
 import { announcePasskeys } from './services/passkeys/relying-party';
 import { createLogger } from './logger';
 import { ServerThrottles } from './http/server-throttles';
+import { RedisSharedStore } from './shared/redis-store';
+import { InProcessStore, type SharedStore } from './shared/shared-store';
 import { createMailer, type Mailer } from './mail/mailer';
 import { resolveSecrets } from './secrets';
 import { BackgroundWork } from './jobs/background';
@@ -92,10 +94,14 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     if (!given.daemon) closers.unshift(() => daemon.close());
     const mailer = given.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: path.join(path.resolve(config.DATA_DIR), 'outbox'), logger });
     const clock = options.clock ?? systemClock;
-    const throttles = new ServerThrottles(clock, config.SERVER_THROTTLES);
+    const shared: SharedStore = config.REDIS_URL
+      ? await RedisSharedStore.connect(config.REDIS_URL, (err) => logger.warn({ err }, 'redis store error'))
+      : new InProcessStore();
+    closers.unshift(() => shared.close());
+    const throttles = new ServerThrottles(clock, shared, config.SERVER_THROTTLES, (err) => logger.warn({ err }, 'throttle store unavailable; request let through'));
     const work = new BackgroundWork();
     const migrations = new RunningMigrations();
-    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, work, migrations };
+    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, work, migrations, shared };
     closers.unshift(() => work.stop());
     await syncBundledSoftware(app.db, clock.now());
     // The private MariaDB doubles as the default database host (DESIGN §15), reached through its own admin account.

@@ -68,6 +68,8 @@ export const configSchema = z.object({
   MIGRATION_CONNECT_TIMEOUT_MS: positive(15_000),
   /** Health reports (DESIGN §18) are reused for this long unless `?refresh=1` asks for a fresh one. */
   HEALTH_CACHE_SECONDS: positive(30),
+  /** SFTP back-pressure: WRITE bytes one session may hold unwritten before its window stays shut. */
+  SFTP_MAX_PENDING_WRITE_BYTES: positive(16 * 1024 * 1024),
   /** Overrides of the per-server throttles (DESIGN §12), e.g. `backup.create=5/600,database.create=10/60`. */
   SERVER_THROTTLES: z.string().default('').transform((raw, ctx) => {
     const out: ThrottleOverrides = {};

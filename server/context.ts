@@ -5,6 +5,7 @@ import type { Daemon } from '@bridge/daemon';
 import type { Config } from './config';
 import type { ServerThrottles } from './http/server-throttles';
 import type { BackgroundWork } from './jobs/background';
+import type { SharedStore } from './shared/shared-store';
 import type { Logger } from './logger';
 import type { Mailer } from './mail/mailer';
 import type { Secrets } from './secrets';
@@ -32,4 +33,6 @@ export interface AppContext {
   readonly work: BackgroundWork;
   /** Migrations in (DESIGN §18) executing in this process. */
   readonly migrations: RunningMigrations;
+  /** Single-use ids and counters shared by every panel instance (Redis when REDIS_URL is set). */
+  readonly shared: SharedStore;
 }

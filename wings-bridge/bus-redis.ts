@@ -1,18 +1,27 @@
 /**
  * The revocation bus over Redis pub/sub (DESIGN §7.6): every panel instance and stand-alone bridge sharing REDIS_URL
  * hears every revocation, each acting on the sockets it holds. Messages are parsed with zod; bad ones are dropped.
+ *
+ * Outages (issue 23): a revocation reaches this instance's own sockets and SFTP sessions at once, without waiting
+ * for Redis, and the request that made it never waits on Redis either (node-redis queues the message and sends it
+ * when the connection is back). Pub/sub keeps nothing for a subscriber that was away, so when the subscription
+ * comes back every session here re-reads its access (an EVERYONE resync): nothing revoked during the outage
+ * survives it.
  */
+import { randomUUID } from 'node:crypto';
 import { createClient, type RedisClientType } from 'redis';
 import { z } from 'zod';
-import type { Revocation, RevocationBus, RevocationListener } from './bus';
+import { EVERYONE, type Revocation, type RevocationBus, type RevocationListener } from './bus';
 
 export const REVOCATION_CHANNEL = 'cohost:revocations';
-const message = z.object({ userUuid: z.string().min(1), serverUuid: z.string().min(1).nullable() });
+const message = z.object({ userUuid: z.string().min(1), serverUuid: z.string().min(1).nullable(), origin: z.string().optional() });
 
 export class RedisBus implements RevocationBus {
   private readonly listeners = new Set<RevocationListener>();
+  /** Tags this instance's messages, so their echo from Redis is not delivered twice. */
+  private readonly origin = randomUUID();
 
-  private constructor(private readonly pub: RedisClientType, private readonly sub: RedisClientType) {}
+  private constructor(private readonly pub: RedisClientType, private readonly sub: RedisClientType, private readonly onError: (err: unknown) => void) {}
 
   static async connect(url: string, onError: (err: unknown) => void = () => undefined): Promise<RedisBus> {
     const pub: RedisClientType = createClient({ url });
@@ -20,13 +29,17 @@ export class RedisBus implements RevocationBus {
     pub.on('error', onError);
     sub.on('error', onError);
     await Promise.all([pub.connect(), sub.connect()]);
-    const bus = new RedisBus(pub, sub);
+    const bus = new RedisBus(pub, sub, onError);
     await sub.subscribe(REVOCATION_CHANNEL, (raw) => bus.deliver(raw));
+    // 'ready' fires again after every reconnection (node-redis resubscribes by itself): resync everyone.
+    sub.on('ready', () => bus.local({ userUuid: EVERYONE, serverUuid: null }));
     return bus;
   }
 
   async publish(revocation: Revocation): Promise<void> {
-    await this.pub.publish(REVOCATION_CHANNEL, JSON.stringify({ userUuid: revocation.userUuid, serverUuid: revocation.serverUuid }));
+    const payload = JSON.stringify({ userUuid: revocation.userUuid, serverUuid: revocation.serverUuid, origin: this.origin });
+    this.pub.publish(REVOCATION_CHANNEL, payload).catch(this.onError);
+    await this.local(revocation);
   }
 
   subscribe(listener: RevocationListener): () => void {
@@ -42,8 +55,13 @@ export class RedisBus implements RevocationBus {
   private deliver(raw: string): void {
     let parsed;
     try { parsed = message.safeParse(JSON.parse(raw)); } catch { return; }
-    if (!parsed.success) return;
-    for (const l of this.listeners) void Promise.resolve(l(parsed.data)).catch(() => undefined);
+    if (!parsed.success || parsed.data.origin === this.origin) return;
+    void this.local({ userUuid: parsed.data.userUuid, serverUuid: parsed.data.serverUuid });
+  }
+
+  /** Hands a revocation to this instance's own subscribers. */
+  private async local(revocation: Revocation): Promise<void> {
+    await Promise.all([...this.listeners].map((l) => Promise.resolve(l(revocation)).catch(() => undefined)));
   }
 }
 

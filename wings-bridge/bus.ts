@@ -4,8 +4,17 @@
  * means "every server of this user". Subscribers (socket gateway, SFTP server) re-evaluate that user's live access.
  */
 export interface Revocation {
+  /** The user whose access changed, or EVERYONE after the bus lost messages (every session re-reads its access). */
   readonly userUuid: string;
   readonly serverUuid: string | null;
+}
+
+/** `userUuid` of the resync a bus delivers when it may have missed revocations (e.g. after a Redis outage). */
+export const EVERYONE = '*';
+
+/** Whether a revocation concerns this user (on this server). */
+export function concerns(r: Revocation, userUuid: string, serverUuid: string): boolean {
+  return (r.userUuid === EVERYONE || r.userUuid === userUuid) && (r.serverUuid === null || r.serverUuid === serverUuid);
 }
 
 export type RevocationListener = (revocation: Revocation) => void | Promise<void>;

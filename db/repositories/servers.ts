@@ -1,4 +1,4 @@
-import { and, eq, or } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { servers, subusers, type ServerRow, type SubuserRow } from '../schema/servers';
 
@@ -34,13 +34,21 @@ export async function findServerWithMembership(
   return row ? { server: row.server, subuser: row.subuser } : null;
 }
 
-/** Servers the user owns or is an active subuser of (admins see only their own here, as in Pterodactyl's default). */
+/**
+ * Servers the user owns or is an active subuser of (admins see only their own here, as in Pterodactyl's default).
+ * Two indexed lookups sent together (owner_id; subusers.user_id) rather than one OR across the join, which made
+ * MariaDB walk every server (test/bench/scale.ts, docs/reliability.md).
+ */
 export async function listServersForUser(db: Executor, userId: number): Promise<Array<{ server: ServerRow; subuser: SubuserRow | null }>> {
-  const rows = await db.select({ server: servers, subuser: subusers }).from(servers)
-    .leftJoin(subusers, and(eq(subusers.serverId, servers.id), eq(subusers.userId, userId)))
-    .where(or(eq(servers.ownerId, userId), and(eq(subusers.userId, userId), eq(subusers.status, 'active'))))
-    .orderBy(servers.id);
-  return rows.map((r) => ({ server: r.server, subuser: r.subuser }));
+  const [owned, member] = await Promise.all([
+    db.select({ server: servers, subuser: subusers }).from(servers)
+      .leftJoin(subusers, and(eq(subusers.serverId, servers.id), eq(subusers.userId, userId)))
+      .where(eq(servers.ownerId, userId)),
+    db.select({ server: servers, subuser: subusers }).from(subusers)
+      .innerJoin(servers, eq(servers.id, subusers.serverId))
+      .where(and(eq(subusers.userId, userId), eq(subusers.status, 'active'), ne(servers.ownerId, userId))),
+  ]);
+  return [...owned, ...member].sort((a, b) => a.server.id - b.server.id).map((r) => ({ server: r.server, subuser: r.subuser }));
 }
 
 /** Locks the server row for the rest of the transaction (ownership changes). */

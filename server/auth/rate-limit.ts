@@ -11,9 +11,10 @@ import { HttpError } from '../http/errors';
  * counted (as Laravel's ThrottlesLogins), so a household behind one address can still sign in. Once over the limit
  * every attempt is refused, right or wrong, with 429, `Retry-After` and the Pterodactyl envelope.
  *
- * Counters live in memory per panel instance.
+ * Counters live in the shared store: in memory per panel instance, or in Redis when REDIS_URL is set, so the limit
+ * holds across instances (issue 23).
  */
-export function loginLimiters(identify: (req: Request) => string | null) {
+export function loginLimiters(name: string, identify: (req: Request) => string | null) {
   return (app: AppContext): RequestHandler[] => {
     const common = {
       windowMs: app.config.LOGIN_RATE_WINDOW_SECONDS * 1000,
@@ -27,10 +28,15 @@ export function loginLimiters(identify: (req: Request) => string | null) {
           undefined, [], retry !== undefined ? { 'Retry-After': String(retry) } : {}));
       }) as RequestHandler,
     };
+    const store = (prefix: string) => {
+      const shared = app.shared.rateLimitStore(`${name}:${prefix}`);
+      return shared ? { store: shared, passOnStoreError: true } : {};
+    };
     return [
-      rateLimit({ ...common, keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? '')}` }),
+      rateLimit({ ...common, ...store('ip'), keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? '')}` }),
       rateLimit({
         ...common,
+        ...store('id'),
         skip: (req) => identify(req) === null,
         keyGenerator: (req) => `id:${identify(req) ?? ''}`,
       }),

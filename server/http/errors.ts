@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import { ERROR_CODES, type ApiErrorItem } from '@contracts/errors';
+import { isDatabaseUnavailable } from '@db/errors';
 import type { Logger } from '../logger';
 
 /** The one error type services throw; the middleware below writes it as Pterodactyl's envelope. */
@@ -71,6 +72,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       error = err.type === 'entity.too.large'
         ? httpError(413, ERROR_CODES.payloadTooLarge, 'The request body is too large.')
         : badRequest('The request body could not be parsed.');
+    } else if (isDatabaseUnavailable(err)) {
+      logger.warn({ err: { message: (err as Error).message }, method: req.method, url: req.originalUrl }, 'database unavailable');
+      error = new HttpError(503, ERROR_CODES.unavailable, 'The panel cannot reach its database right now. Please try again in a few seconds.',
+        undefined, [], { 'Retry-After': '5' });
     } else {
       const id = randomUUID();
       logger.error({ err, errorId: id, method: req.method, url: req.originalUrl }, 'unexpected error');

@@ -1,5 +1,6 @@
 import { ERROR_CODES } from '@contracts/errors';
 import type { Clock } from '../context';
+import type { SharedStore } from '../shared/shared-store';
 import { HttpError } from './errors';
 
 /** The per-server throttles of Pterodactyl 1.12 (DESIGN §12): at most `limit` hits per `windowSeconds`. */
@@ -17,33 +18,39 @@ export type ServerThrottleName = keyof typeof SERVER_THROTTLES;
 export type ThrottleOverrides = Partial<Record<ServerThrottleName, { limit: number; windowSeconds: number }>>;
 
 /**
- * Sliding-window counters per (throttle, server), kept by the composition root (one per panel instance; issue 23
- * moves them to Redis when `REDIS_URL` is set). Called by services after the access check, so strangers cannot
- * spend a server's allowance.
+ * Sliding-window counters per (throttle, server) in the shared store: in process, or in Redis when REDIS_URL is set
+ * so a limit holds across panel instances (issue 23). Called by services after the access check, so strangers
+ * cannot spend a server's allowance. When Redis is unreachable the throttle lets the request through and logs why:
+ * a throttle protects capacity, and refusing every create during an outage would be worse than a few extra.
  */
 export class ServerThrottles {
-  private readonly hits = new Map<string, number[]>();
+  private generation = 0;
 
-  constructor(private readonly clock: Clock, private readonly overrides: ThrottleOverrides = {}) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly store: SharedStore,
+    private readonly overrides: ThrottleOverrides = {},
+    private readonly onStoreError: (err: unknown) => void = () => undefined,
+  ) {}
 
   /** Counts one hit, or throws 429 with `Retry-After` when the server is over the limit. */
-  hit(name: ServerThrottleName, serverId: number): void {
+  async hit(name: ServerThrottleName, serverId: number): Promise<void> {
     const { limit, windowSeconds } = this.overrides[name] ?? SERVER_THROTTLES[name];
-    const now = this.clock.now().getTime();
-    const key = `${name}:${serverId}`;
-    const recent = (this.hits.get(key) ?? []).filter((t) => t > now - windowSeconds * 1000);
-    if (recent.length >= limit) {
-      const retry = Math.max(1, Math.ceil(((recent[0] ?? now) + windowSeconds * 1000 - now) / 1000));
-      this.hits.set(key, recent);
-      throw new HttpError(429, ERROR_CODES.tooMany, `Too many requests, please try again in ${retry} seconds.`,
-        { throttle: name }, [], { 'Retry-After': String(retry) });
+    let answer;
+    try {
+      answer = await this.store.hit(`throttle:${this.generation}:${name}:${serverId}`, limit, windowSeconds * 1000, this.clock.now().getTime());
+    } catch (err) {
+      this.onStoreError(err);
+      return;
     }
-    recent.push(now);
-    this.hits.set(key, recent);
+    if (answer.allowed) return;
+    const retry = Math.max(1, Math.ceil(answer.retryAfterMs / 1000));
+    throw new HttpError(429, ERROR_CODES.tooMany, `Too many requests, please try again in ${retry} seconds.`,
+      { throttle: name }, [], { 'Retry-After': String(retry) });
   }
 
-  /** Forgets every counter (tests that need a clean allowance). */
+  /** Starts every counter afresh (tests that need a clean allowance). */
   reset(): void {
-    this.hits.clear();
+    this.generation += 1;
   }
 }

@@ -28,7 +28,7 @@ const intended = (user: UserRow) => (twoFactorBlock(user) === 'account' ? TWO_FA
 export const authRoutes = [
   route({
     method: 'POST', path: '/auth/login', need: 'public', body: loginBody,
-    limiters: loginLimiters(loginIdentifier),
+    limiters: loginLimiters('login', loginIdentifier),
     example: { body: { user: 'nobody@example.com', password: 'wrong password' } },
     handler: async ({ app, req, res }) => {
       const result = await signIn(app, req, res);
@@ -39,7 +39,7 @@ export const authRoutes = [
   }),
   route({
     method: 'POST', path: '/auth/login/checkpoint', need: 'public', body: checkpointBody,
-    limiters: loginLimiters(checkpointIdentifier),
+    limiters: loginLimiters('checkpoint', checkpointIdentifier),
     example: { body: { confirmation_token: 'none', authentication_code: '000000' } },
     handler: async ({ app, req, res, body }) => {
       const user = await finishCheckpoint(app, req, res, body);
@@ -49,19 +49,19 @@ export const authRoutes = [
   // Passkeys (DESIGN §22): options for the second-factor step of a pending sign-in, answered at the checkpoint above.
   route({
     method: 'POST', path: '/auth/login/checkpoint/passkey', need: 'public', body: checkpointPasskeyBody,
-    limiters: loginLimiters(checkpointIdentifier),
+    limiters: loginLimiters('checkpoint-passkey', checkpointIdentifier),
     example: { body: { confirmation_token: 'none' } },
     handler: async ({ app, req, body }) => ({ data: { options: await startSecondFactor(app, req, await pendingUser(app, req, body.confirmation_token)) } }),
   }),
   // A passwordless sign-in with a discoverable passkey: options, then the assertion.
   route({
     method: 'POST', path: '/auth/passkey/options', need: 'public',
-    limiters: loginLimiters(() => null),
+    limiters: loginLimiters('passkey-options', () => null),
     handler: async ({ app, req }) => ({ data: { options: await startPasswordlessSignIn(app, req) } }),
   }),
   route({
     method: 'POST', path: '/auth/passkey', need: 'public', body: passkeyBody,
-    limiters: loginLimiters(() => null),
+    limiters: loginLimiters('passkey', () => null),
     handler: async ({ app, req, res, body }) => {
       const user = await finishPasswordlessSignIn(app, req, res, body.credential);
       return { data: { complete: true, intended: intended(user), user: userItem(user).attributes } };

@@ -19,6 +19,7 @@ export async function startSftp(app: AppContext): Promise<SftpServer> {
     activity: databaseSftpActivity(app),
     filesystemFor: (uuid) => localFilesystemFor(app.config.DATA_DIR, uuid, limits),
     log: (msg, extra) => app.logger.info(extra ?? {}, msg),
+    limits: { maxFailures: 5, failureWindowMs: 60_000, maxPendingWriteBytes: app.config.SFTP_MAX_PENDING_WRITE_BYTES },
   });
   const port = await sftp.listen();
   app.logger.info({ port }, 'sftp listening');

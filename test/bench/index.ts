@@ -10,6 +10,8 @@ import { benchRevocation } from './revocation';
 import { benchSchedules } from './schedules';
 import { benchSftp } from './sftp';
 import { benchNetwork } from './network';
+import { benchScale } from './scale';
+import { benchSoak } from './soak';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks side by side in one process run, prints one table and writes it as JSON
@@ -25,13 +27,17 @@ const BENCHES: Record<string, () => Promise<BenchRow[]> | BenchRow[]> = {
   schedules: benchSchedules,
   backups: benchBackups,
   network: benchNetwork,
+  soak: benchSoak,
+  scale: benchScale,
 };
+/** Long runs (a minute or more, or a large seeded database): only when named, e.g. `npm run bench -- soak`. */
+const OPT_IN = new Set(['soak', 'scale']);
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const rows: BenchRow[] = [];
   for (const [name, bench] of Object.entries(BENCHES)) {
-    if (only.length && !only.includes(name)) continue;
+    if (only.length ? !only.includes(name) : OPT_IN.has(name)) continue;
     process.stderr.write(`running ${name}…\n`);
     try {
       rows.push(...(await bench()));

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
 /** A private redis-server on a free port (no persistence), for tests that need several instances to agree. */
-export interface PrivateRedis { readonly url: string; stop(): Promise<void> }
+export interface PrivateRedis { readonly url: string; readonly port: number; stop(): Promise<void> }
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -16,8 +16,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+/** `port` restarts a server on the port an earlier one had (outage tests). */
+export async function startRedis(port?: number): Promise<PrivateRedis> {
+  port ??= await freePort();
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let out = '';
@@ -30,6 +31,7 @@ export async function startRedis(): Promise<PrivateRedis> {
   });
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());

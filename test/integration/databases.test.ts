@@ -7,6 +7,7 @@ import type { UserRow } from '@db/schema/users';
 import { ensureHostAdmin } from '@db/hosts/host-databases';
 import { createDatabaseHost } from '@server/services/databases/create-database-host';
 import { ServerThrottles } from '@server/http/server-throttles';
+import { InProcessStore } from '@server/shared/shared-store';
 import { createDatabase } from '@server/services/databases/create-database';
 import { accessFrom } from '@server/services/server-access';
 import { HttpClient } from '../factories/http';
@@ -221,7 +222,7 @@ describe('creating a database', () => {
 
   it('throttles creation per server (2 per minute by default) with 429 and Retry-After', async () => {
     const server = await makeServer(panel.app.db, owner);
-    const app = { ...panel.app, throttles: new ServerThrottles(panel.app.clock) };
+    const app = { ...panel.app, throttles: new ServerThrottles(panel.app.clock, new InProcessStore()) };
     const access = accessFrom(owner, server, null);
     if (!access) throw new Error('no access');
     const actor = { user: owner, apiKey: null, ip: '127.0.0.1', userAgent: 'test' };

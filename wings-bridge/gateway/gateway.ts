@@ -7,7 +7,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Namespace, type ServerOptions, type Socket } from 'socket.io';
 import { BRIDGE_NAMESPACE, INBOUND_EVENTS } from '@contracts/socket';
 import type { AccessLookup, LiveAccess } from '../access';
-import type { Revocation, RevocationBus } from '../bus';
+import { concerns, EVERYONE, type Revocation, type RevocationBus } from '../bus';
 import type { Daemon, DaemonServer } from '../daemon';
 import type { TokenVerifier } from '../token';
 import { handleAuth } from './auth';
@@ -74,7 +74,7 @@ export class BridgeGateway {
   }
 
   generation(userUuid: string): number {
-    return this.generations.get(userUuid) ?? 0;
+    return (this.generations.get(userUuid) ?? 0) + (this.generations.get(EVERYONE) ?? 0);
   }
 
   /** Registers a session with its server's channel; false when the server already has its maximum of sockets. */
@@ -104,18 +104,19 @@ export class BridgeGateway {
 
   /** Re-reads a user's access for their sockets here: new set → `permissions` in place; no access → disconnect. */
   async revoke(r: Revocation): Promise<void> {
-    this.generations.set(r.userUuid, this.generation(r.userUuid) + 1);
-    const affected = [...this.sessions.values()].filter((s) => s.userUuid === r.userUuid && (r.serverUuid === null || s.serverUuid === r.serverUuid));
-    // One lookup per server, however many sockets the user holds there.
+    this.generations.set(r.userUuid, (this.generations.get(r.userUuid) ?? 0) + 1);
+    const affected = [...this.sessions.values()].filter((s) => concerns(r, s.userUuid, s.serverUuid));
+    // One lookup per user and server, however many sockets the user holds there.
     const lookups = new Map<string, Promise<LiveAccess | null>>();
     await Promise.all(affected.map((s) => {
-      let lookup = lookups.get(s.serverUuid);
+      const key = `${s.userUuid}:${s.serverUuid}`;
+      let lookup = lookups.get(key);
       if (!lookup) {
         lookup = this.options.access.resolve(s.userUuid, s.serverUuid).catch((err: unknown) => {
           this.options.logger?.error({ err }, 'bridge: access lookup failed; closing the socket');
           return null;
         });
-        lookups.set(s.serverUuid, lookup);
+        lookups.set(key, lookup);
       }
       return this.refresh(s, lookup);
     }));

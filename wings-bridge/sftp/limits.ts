@@ -18,18 +18,21 @@ export const LIMITS_EXTENSION = 'limits@openssh.com';
 
 /** The parts of ssh2's SFTP object this needs; absent (another ssh2 version), nothing is changed. */
 interface Ssh2SftpInternals {
-  push(data: Buffer | null): void;
+  push(data: Buffer | null): boolean | undefined;
+  _waitChanDrain?: boolean;
+  incoming: { window: number };
   emit(event: string, ...args: unknown[]): boolean;
   _version: number;
   _extensions: Record<string, string>;
   outgoing: { id: number; window: number; packetSize: number; state: string };
-  _protocol: { channelData(id: number, data: Buffer): void };
+  _protocol: { channelData(id: number, data: Buffer): void; channelWindowAdjust(id: number, amount: number): void };
 }
 
 function internals(sftp: SFTPWrapper): Ssh2SftpInternals | null {
   const raw = sftp as unknown as Partial<Ssh2SftpInternals>;
   return typeof raw.push === 'function' && typeof raw._version === 'number' && typeof raw.outgoing?.window === 'number'
-    && typeof raw._protocol?.channelData === 'function' ? raw as Ssh2SftpInternals : null;
+    && typeof raw.incoming?.window === 'number' && typeof raw._protocol?.channelData === 'function'
+    && typeof (raw._protocol as { channelWindowAdjust?: unknown }).channelWindowAdjust === 'function' ? raw as Ssh2SftpInternals : null;
 }
 
 /** Writes one SFTP packet on the channel, if the peer's window has room (ssh2's own writer checks the same). */
@@ -104,4 +107,38 @@ export function replyLimits(sftp: SFTPWrapper, requestId: number): boolean {
   body.writeBigUInt64BE(BigInt(MAX_IO_BYTES), 20); // write length
   body.writeBigUInt64BE(0n, 28); // open handles: no limit of ours
   return send(raw, packet(FXP_EXTENDED_REPLY, [body]));
+}
+
+/** ssh2's receive window per channel (lib/Channel.js MAX_WINDOW): what a client may send before an adjust. */
+const RECEIVE_WINDOW_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Back-pressure on uploads (issue 23). ssh2 tops the channel's receive window up as soon as data arrives, not once
+ * it has been handled, so a client that sends WRITEs without waiting for answers could make the server hold any
+ * amount. This holds the window shut while `overLimit()` says too many bytes wait to be written: ssh2 sees the
+ * channel as not drained and stops adjusting, so the client can send at most what is left of one window. `release`
+ * reopens it once the backlog is under the limit. Installed before `offerLimits`, which wraps `push` in turn.
+ * Returns null (no back-pressure) when ssh2's internals are not the ones expected.
+ */
+export function gateReceiveWindow(sftp: SFTPWrapper, overLimit: () => boolean): { release(): void } | null {
+  const raw = internals(sftp);
+  if (!raw) return null;
+  const push = raw.push.bind(raw);
+  raw.push = (data: Buffer | null) => {
+    const result = push(data);
+    if (data === null || !overLimit()) return result;
+    raw._waitChanDrain = true;
+    return false;
+  };
+  return {
+    release() {
+      if (!raw._waitChanDrain || overLimit()) return;
+      raw._waitChanDrain = false;
+      if (raw.outgoing.state === 'closed') return;
+      const amount = RECEIVE_WINDOW_BYTES - raw.incoming.window;
+      if (amount < RECEIVE_WINDOW_BYTES / 2) return;
+      raw.incoming.window += amount;
+      raw._protocol.channelWindowAdjust(raw.outgoing.id, amount);
+    },
+  };
 }

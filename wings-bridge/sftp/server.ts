@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { compile, type CompiledPermissions } from '@contracts/permissions';
 import type { AccessLookup } from '@bridge/access';
-import type { Revocation, RevocationBus } from '@bridge/bus';
+import { concerns, type Revocation, type RevocationBus } from '@bridge/bus';
 import type { LocalFilesystem } from '@bridge/files/local-filesystem';
 import { loadHostKey } from './host-key';
 import { LoginLimiter } from './login-limiter';
@@ -118,7 +118,7 @@ export class SftpServer {
 
   /** Re-evaluates the sessions of the revoked user (on that server, or on all when serverUuid is null). */
   async revoke(r: Revocation): Promise<void> {
-    const affected = [...this.live].filter((l) => l.account.userUuid === r.userUuid && (r.serverUuid === null || r.serverUuid === l.account.serverUuid));
+    const affected = [...this.live].filter((l) => concerns(r, l.account.userUuid, l.account.serverUuid));
     await Promise.all(affected.map(async (l) => {
       const access = await this.options.access.resolve(l.account.userUuid, l.account.serverUuid);
       const permissions = access && !access.refusal ? compile(access.permissions) : null;
@@ -180,7 +180,8 @@ export class SftpServer {
 
   private attachSession(live: Live, sftp: SFTPWrapper, permissions: Promise<CompiledPermissions>, ip: string, login: string, cork: () => void): void {
     const fs = this.options.filesystemFor(live.account.serverUuid);
-    const s = new SftpSession(sftp, fs, { userUuid: live.account.userUuid, serverUuid: live.account.serverUuid, ip, login }, this.options.activity, permissions, cork);
+    const s = new SftpSession(sftp, fs, { userUuid: live.account.userUuid, serverUuid: live.account.serverUuid, ip, login }, this.options.activity, permissions, cork,
+      this.options.limits?.maxPendingWriteBytes);
     live.sessions.add(s);
     // OpenSSH's client waits for the channel to close after it ends its side; without this it hangs on exit.
     sftp.on('end', () => { sftp.end(); });

@@ -6,7 +6,7 @@ import { FsError } from '@bridge/files/errors';
 import { clampVirtual } from '@bridge/files/jail';
 import type { LocalFilesystem } from '@bridge/files/local-filesystem';
 import { attrsOf, entryOf } from './attrs';
-import { LIMITS_EXTENSION, MAX_IO_BYTES, offerLimits, replyLimits } from './limits';
+import { gateReceiveWindow, LIMITS_EXTENSION, MAX_IO_BYTES, offerLimits, replyLimits } from './limits';
 import type { SftpActivitySink } from './types';
 // ssh2 is CommonJS: its named exports are not visible to Node's ESM loader (tsx), so take them off the default.
 import ssh2 from 'ssh2';
@@ -26,6 +26,9 @@ interface FileHandleState {
   inFlight: Set<WriteRange>;
 }
 type Handle = FileHandleState | { kind: 'dir'; host: string; path: string; done: boolean };
+
+/** Default cap on WRITE bytes received but not yet written, per session (SFTP_MAX_PENDING_WRITE_BYTES). */
+export const DEFAULT_MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
 
 /** At most this many buffers in one `writev` (IOV_MAX on Linux). */
 const MAX_WRITE_BATCH_BUFFERS = 1024;
@@ -48,6 +51,9 @@ export class SftpSession {
   permissions: CompiledPermissions;
   private readonly handles = new Map<string, Handle>();
   private counter = 0;
+  /** WRITE data received and not yet answered; above `maxPendingWriteBytes` the receive window stays shut. */
+  private pendingWriteBytes = 0;
+  private gate: { release(): void } | null = null;
 
   constructor(
     private readonly sftp: SFTPWrapper,
@@ -58,6 +64,7 @@ export class SftpSession {
     private readonly ready: Promise<CompiledPermissions>,
     /** Batches the connection's outgoing packets until the end of this loop phase (SftpServer's replyCorker). */
     private readonly cork: () => void = () => undefined,
+    private readonly maxPendingWriteBytes = DEFAULT_MAX_PENDING_WRITE_BYTES,
   ) {
     this.permissions = compile([]);
     this.ready = ready.then((p) => { this.permissions = p; return p; });
@@ -105,6 +112,7 @@ export class SftpSession {
 
   private attach(): void {
     const s = this.sftp;
+    this.gate = gateReceiveWindow(s, () => this.pendingWriteBytes >= this.maxPendingWriteBytes);
     offerLimits(s);
     s.on('REALPATH', (id: number, p: string) => this.run(id, async () => {
       const v = clampVirtual(p);
@@ -137,12 +145,20 @@ export class SftpSession {
       if (bytesRead === 0) s.status(id, STATUS_CODE.EOF);
       else s.data(id, buf.subarray(0, bytesRead));
     }));
-    s.on('WRITE', (id: number, hb: Buffer, offset: number, data: Buffer) => this.run(id, async () => {
-      const h = this.handleOf(hb);
-      if (h.kind !== 'file' || !h.write) throw new Denied('This handle was not opened for writing.');
-      this.need(h.write, 'write', h.path);
-      this.queueWrite(h, { id, offset, data });
-    }));
+    s.on('WRITE', (id: number, hb: Buffer, offset: number, data: Buffer) => {
+      this.pendingWriteBytes += data.length;
+      this.run(id, async () => {
+        try {
+          const h = this.handleOf(hb);
+          if (h.kind !== 'file' || !h.write) throw new Denied('This handle was not opened for writing.');
+          this.need(h.write, 'write', h.path);
+          this.queueWrite(h, { id, offset, data });
+        } catch (err) {
+          this.answered(data.length);
+          throw err;
+        }
+      });
+    });
     s.on('CLOSE', (id: number, hb: Buffer) => this.run(id, async () => {
       const h = this.handleOf(hb);
       this.handles.delete(hb.toString('hex'));
@@ -300,7 +316,10 @@ export class SftpSession {
       this.need(h.write ?? 'file.update', 'write', h.path);
     } catch (err) {
       this.cork();
-      for (const r of requests) this.sftp.status(r.id, STATUS_CODE.PERMISSION_DENIED, (err as Error).message);
+      for (const r of requests) {
+        this.sftp.status(r.id, STATUS_CODE.PERMISSION_DENIED, (err as Error).message);
+        this.answered(r.data.length);
+      }
       return;
     }
     for (let i = 0; i < requests.length;) {
@@ -342,7 +361,14 @@ export class SftpSession {
       } catch (err) {
         this.sftp.status(r.id, statusOf(err), err instanceof Error ? err.message : 'failure');
       }
+      this.answered(r.data.length);
     }
+  }
+
+  /** A WRITE's bytes are no longer held: reopen the receive window once the backlog is under the limit. */
+  private answered(bytes: number): void {
+    this.pendingWriteBytes -= bytes;
+    this.gate?.release();
   }
 
   /** Until every WRITE received on the handle so far has been written and answered. */

@@ -31,4 +31,6 @@ export interface SftpLimits {
   /** Failed logins allowed per IP and username within the window before further attempts are refused unchecked. */
   readonly maxFailures: number;
   readonly failureWindowMs: number;
+  /** WRITE bytes a session may hold unwritten before its receive window stays shut (back-pressure). */
+  readonly maxPendingWriteBytes?: number;
 }

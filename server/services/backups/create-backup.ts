@@ -35,7 +35,7 @@ const limitReached = (limit: number) =>
  */
 export async function createBackup(app: AppContext, actor: Actor, access: ServerAccess, input: CreateBackupInput): Promise<BackupRow> {
   requireKey(access, 'backup.create');
-  app.throttles.hit('backup.create', access.server.id);
+  await app.throttles.hit('backup.create', access.server.id);
   return startBackup(app, actor, access, input, null);
 }
 

@@ -17,7 +17,7 @@ import { track } from './run-backup';
  */
 export async function restoreBackup(app: AppContext, actor: Actor, access: ServerAccess, uuid: string, truncate: boolean): Promise<void> {
   requireKey(access, 'backup.restore');
-  app.throttles.hit('backup.restore', access.server.id);
+  await app.throttles.hit('backup.restore', access.server.id);
   const { server, backup } = await app.db.transaction(async (tx) => {
     const server = await lockServer(tx, access.server.id);
     if (!server) throw notFound();

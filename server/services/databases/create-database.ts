@@ -25,7 +25,7 @@ const MAX_NAME = 64;
  */
 export async function createDatabase(app: AppContext, actor: Actor, access: ServerAccess, input: CreateDatabaseBody): Promise<DatabaseWithHost> {
   const server = access.server;
-  app.throttles.hit('database.create', server.id);
+  await app.throttles.hit('database.create', server.id);
   const database = `s${server.id}_${input.database}`;
   if (database.length > MAX_NAME) throw validationError('database', `The database name may be at most ${MAX_NAME - database.length + input.database.length} characters for this server.`, 'max');
   const spec = {

@@ -2,7 +2,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
-import { forbidden } from '../../http/errors';
+import { ERROR_CODES } from '@contracts/errors';
+import { forbidden, httpError } from '../../http/errors';
 
 /**
  * One-time signed URLs for downloads and uploads: HS256 JWTs under a key derived from APP_KEY for this purpose only,
@@ -44,19 +45,16 @@ export async function mintFileToken(
 }
 
 /**
- * Used jtis per panel (in memory until they expire). Several panel instances behind one URL would each accept a
- * token once; the short expiry bounds that (documented in docs/files-and-sftp.md).
+ * Spends a jti in the shared store (issue 23): in process, or in Redis when REDIS_URL is set, so a link is single-use
+ * across every panel instance. An unreachable store refuses the link (503) rather than risk a second use.
  */
-const spent = new WeakMap<AppContext, Map<string, number>>();
-
-function spend(app: AppContext, jti: string, expMs: number): boolean {
-  let used = spent.get(app);
-  if (!used) spent.set(app, (used = new Map()));
-  const now = app.clock.now().getTime();
-  for (const [id, exp] of used) if (exp < now) used.delete(id);
-  if (used.has(jti)) return false;
-  used.set(jti, expMs);
-  return true;
+async function spend(app: AppContext, jti: string, expMs: number): Promise<boolean> {
+  try {
+    return await app.shared.spendOnce(`file-jti:${jti}`, expMs - app.clock.now().getTime() + 1000);
+  } catch (err) {
+    app.logger.warn({ err }, 'single-use link store unavailable');
+    throw httpError(503, ERROR_CODES.unavailable, 'Links cannot be checked right now, please try again shortly.');
+  }
 }
 
 const refused = () => forbidden('This link is invalid, expired or already used.');
@@ -73,6 +71,6 @@ export async function redeemFileToken(app: AppContext, token: string, scope: Fil
   }
   const parsed = claims.safeParse(payload);
   if (!parsed.success || parsed.data.scope !== scope) throw refused();
-  if (!spend(app, parsed.data.jti, parsed.data.exp * 1000)) throw refused();
+  if (!(await spend(app, parsed.data.jti, parsed.data.exp * 1000))) throw refused();
   return parsed.data;
 }

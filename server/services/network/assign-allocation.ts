@@ -32,7 +32,7 @@ export async function claimFreeAllocation(tx: Executor, server: ServerRow, now: 
  */
 export async function assignAllocation(app: AppContext, actor: Actor, access: ServerAccess): Promise<AllocationRow> {
   requireKey(access, 'allocation.create');
-  app.throttles.hit('allocation.create', access.server.id);
+  await app.throttles.hit('allocation.create', access.server.id);
   return app.db.transaction(async (tx) => {
     const server = await lockServer(tx, access.server.id);
     if (!server) throw allocationLimitReached();

@@ -15,7 +15,7 @@ import { requireKey } from './schedule-access';
 export async function createSchedule(app: AppContext, actor: Actor, access: ServerAccess, input: ScheduleInput): Promise<ScheduleWithTasks> {
   requireKey(access, 'schedule.create');
   assertCron(input, app.config.APP_TIMEZONE);
-  app.throttles.hit('schedule.create', access.server.id);
+  await app.throttles.hit('schedule.create', access.server.id);
   const now = app.clock.now();
   return app.db.transaction(async (tx) => {
     const server = await lockServer(tx, access.server.id);

@@ -29,6 +29,7 @@ export async function createSubuser(app: AppContext, actor: Actor, access: Serve
   if (unknown.length) throw unknownPermissions(unknown);
   const denied = deniedOnCreate(access.permissions, input.permissions);
   if (denied.length) throw permissionsNotHeld(denied);
+  await app.throttles.hit('subuser.create', access.server.id);
   const permissions = normalizeKeys(input.permissions);
   const ttl = input.invite_ttl_hours ?? app.config.INVITE_TTL_HOURS;
   const invite = mintInviteToken();
