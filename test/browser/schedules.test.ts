@@ -55,12 +55,12 @@ describe('the Schedules tab', () => {
     await card.getByLabel('Wait before it (seconds, 0–900)').fill('30');
     await card.getByRole('button', { name: 'Add Task' }).click();
     await expect.poll(() => tasksIn(card)).toEqual(['Power: restart', 'Send command: say hello']);
-    // A refusal is shown, not pretended: backups are not on this panel.
+    // A backup task: its payload is the backup's ignored files.
     await card.getByRole('button', { name: 'New Task' }).click();
     await card.getByLabel('Action').selectOption('backup');
+    await card.getByLabel('Ignored files').fill('*.log');
     await card.getByRole('button', { name: 'Add Task' }).click();
-    await expect.poll(() => card.getByText('Backup tasks are unavailable').count()).toBeGreaterThan(0);
-    await card.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(async () => (await tasksIn(card)).includes('Create backup')).toBe(true);
     await screenshot(page, 'schedules-tab');
 
     await card.getByRole('button', { name: 'Run Now' }).click();

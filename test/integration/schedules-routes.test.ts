@@ -94,7 +94,7 @@ describe('schedule routes', () => {
       .toEqual(['server:task.create', 'server:task.create', 'server:task.create', 'server:task.update', 'server:task.delete']);
   });
 
-  it('validates task bodies: offsets 0–900, power signals, command lines; backup is refused as unavailable', async () => {
+  it('validates task bodies: offsets 0–900, power signals, command lines; a backup task takes its ignored files', async () => {
     const { owned, base } = await w();
     const id = (await owned.post(base, { name: 'v', ...cron() })).body.attributes.id;
     const t = `${base}/${id}/tasks`;
@@ -110,10 +110,10 @@ describe('schedule routes', () => {
       expect(res.status, JSON.stringify(body)).toBe(422);
       expect(res.body.errors[0].meta.source_field).toBe(field);
     }
-    const backup = await owned.post(t, { action: 'backup', payload: '', time_offset: 0 });
-    expect(backup.status).toBe(422);
-    expect(backup.body.errors[0]).toMatchObject({ detail: 'Backup tasks are unavailable: backups are not enabled on this panel', meta: { source_field: 'action' } });
-    expect((await owned.get(`${base}/${id}`)).body.attributes.relationships.tasks.data).toEqual([]);
+    const backup = await owned.post(t, { action: 'backup', payload: '*.log', time_offset: 0 });
+    expect(backup.status).toBe(200);
+    expect(backup.body.attributes).toMatchObject({ action: 'backup', payload: '*.log' });
+    expect((await owned.get(`${base}/${id}`)).body.attributes.relationships.tasks.data).toHaveLength(1);
   });
 
   it('executes now with 202, refuses without tasks (400), and logs the execution', async () => {
@@ -148,7 +148,7 @@ describe('no privilege bleed when saving or running by hand', () => {
     expect((await sub.client.delete(`${base}/${owners}/tasks/${task}`)).status).toBe(204);
   });
 
-  it('power tasks need the key of their signal (kill needs control.stop); backup stays unavailable', async () => {
+  it('power tasks need the key of their signal (kill needs control.stop); backup needs backup.create', async () => {
     const { base, server } = await w();
     const sub = await member(panel.app, panel.url, server, ['schedule.create', 'schedule.update', 'control.start']);
     const id = (await sub.client.post(base, { name: 'p', ...cron() })).body.attributes.id;
@@ -159,7 +159,9 @@ describe('no privilege bleed when saving or running by hand', () => {
       expect(res.status, signal).toBe(403);
       expect(res.body.errors[0].meta.permission).toBe(key);
     }
-    expect((await sub.client.post(t, { action: 'backup', payload: '', time_offset: 0 })).status).toBe(422);
+    const backup = await sub.client.post(t, { action: 'backup', payload: '', time_offset: 0 });
+    expect(backup.status).toBe(403);
+    expect(JSON.stringify(backup.body)).toContain('backup.create');
     expect((await sub.client.post(`${base}/${id}/execute`)).status).toBe(202);
   });
 });

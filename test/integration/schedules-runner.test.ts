@@ -53,6 +53,25 @@ const commands = async (serverId: number) => (await activityOf(panel.app, server
 const denials = async (serverId: number) => (await activityOf(panel.app, serverId, 'server:schedule.task-denied')).map((r) => r.properties);
 
 describe('the schedule runner', () => {
+  it('a backup task makes a backup as its saver, with the payload as ignored files; without backup.create it is denied', async () => {
+    const { server, owner } = await running();
+    const { id } = await stored(server, owner.id, [{ action: 'backup', payload: '*.log\ncache/' }]);
+    await runOnce(id);
+    const [rows] = await panel.app.pool.query('SELECT created_by, ignored_files FROM backups WHERE server_id = ?', [server.id]) as unknown as [Array<{ created_by: number; ignored_files: string[] | string }>];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.created_by).toBe(owner.id);
+    const ignored = rows[0]?.ignored_files;
+    expect(typeof ignored === 'string' ? JSON.parse(ignored) : ignored).toEqual(['*.log', 'cache/']);
+    expect((await activityOf(panel.app, server.id, 'server:backup.start')).map((r) => r.actor_id)).toEqual([owner.id]);
+
+    const sub = await member(panel.app, panel.url, server, ['schedule.update', 'backup.read']);
+    const denied = await stored(server, sub.user.id, [{ action: 'backup', payload: '' }]);
+    await runOnce(denied.id);
+    expect(await denials(server.id)).toMatchObject([{ task: denied.taskIds[0], permission: 'backup.create' }]);
+    const [after] = await panel.app.pool.query('SELECT COUNT(*) AS n FROM backups WHERE server_id = ?', [server.id]) as unknown as [Array<{ n: number }>];
+    expect(Number(after[0]?.n)).toBe(1);
+  });
+
   it('runs a due schedule once, as its last saver, and moves next_run_at on', async () => {
     const { owned, base, server, owner } = await running();
     const id = (await owned.post(base, { name: 'due', ...cron('*', '*') })).body.attributes.id;
@@ -125,8 +144,10 @@ describe('the schedule runner', () => {
     const stops = await stored(server, sub.user.id, [{ action: 'command', payload: 'say a' }, { action: 'command', payload: 'say b' }]);
     await runOnce(stops.id);
     expect(await denials(server.id)).toHaveLength(1);
+    // Backups disabled on this server (limit 0): the backup task fails, and the run goes on past it.
+    await panel.app.pool.query('UPDATE servers SET backup_limit = 0 WHERE id = ?', [server.id]);
     const goes = await stored(server, owner.id, [
-      { action: 'backup', payload: '', continueOnFailure: true }, // unavailable: fails, the run goes on
+      { action: 'backup', payload: '', continueOnFailure: true },
       { action: 'command', payload: 'say first' },
       { action: 'command', payload: 'say later', offset: 1 },
     ]);

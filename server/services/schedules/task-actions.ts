@@ -2,9 +2,9 @@ import type { Permission } from '@contracts/permissions';
 import { POWER_ACTIONS, POWER_PERMISSION, type PowerSignal } from '@contracts/socket';
 import type { TaskAction } from '@db/schema/schedules';
 import type { AppContext } from '../../context';
-import { httpError, validationError } from '../../http/errors';
-import { ERROR_CODES } from '@contracts/errors';
+import { validationError } from '../../http/errors';
 import type { Actor, ServerAccess } from '../../http/types';
+import { createBackup } from '../backups/create-backup';
 import { sendConsoleCommand } from '../send-console-command';
 import { sendPowerSignal } from '../send-power-signal';
 
@@ -20,10 +20,6 @@ export interface TaskActionDef {
   validate(payload: string | null | undefined): string;
   run(app: AppContext, actor: Actor, access: ServerAccess, payload: string): Promise<void>;
 }
-
-/** Until the backups feature is merged, a backup task is refused: never stored, never pretended. */
-export const backupsUnavailable = () => httpError(422, ERROR_CODES.validation,
-  'Backup tasks are unavailable: backups are not enabled on this panel', { source_field: 'action', rule: 'unavailable' });
 
 const isSignal = (s: string): s is PowerSignal => (POWER_ACTIONS as readonly string[]).includes(s);
 
@@ -50,9 +46,15 @@ export const TASK_ACTION_DEFS: Readonly<Record<TaskAction, TaskActionDef>> = {
       await sendPowerSignal(app, actor, access, payload);
     },
   },
+  // As Pterodactyl: the payload is the backup's ignored files (gitignore lines; empty → the server's .pteroignore).
+  // createBackup checks backup.create, the limit and the throttle itself, as for a backup made by hand.
   backup: {
     permission: () => 'backup.create',
-    validate: () => { throw backupsUnavailable(); },
-    run: () => Promise.reject(backupsUnavailable()),
+    validate: (payload) => {
+      const ignored = (payload ?? '').trim();
+      if (ignored.length > 10_000) throw validationError('payload', 'The payload field may hold at most 10,000 characters of ignored files.', 'max');
+      return ignored;
+    },
+    run: async (app, actor, access, payload) => { await createBackup(app, actor, access, { ignored: payload }); },
   },
 };
