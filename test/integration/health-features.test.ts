@@ -66,8 +66,10 @@ describe('primary port', () => {
     expect(failing?.status).toBe('fail');
     expect(failing?.detail).toMatch(/nothing accepts connections/);
 
+    // Started as the panel starts it (power route: its run spec carries SERVER_IP/SERVER_PORT).
     const game = await withPrimary('node sample-game-server.mjs');
-    await startRunning(panel.app, game);
+    expect((await client.post(`/api/client/servers/${game.identifier}/power`, { signal: 'start' })).status).toBe(204);
+    for (let i = 0; i < 200 && panel.app.daemon.status(game) !== 'running'; i++) await new Promise((r) => setTimeout(r, 50));
     running.push(game);
     expect((await checks(game)).primary_port?.status).toBe('ok');
   });
@@ -78,8 +80,8 @@ describe('backup age', () => {
     const server = await makeServer(panel.app.db, owner);
     expect((await checks(server)).backup_age?.status).toBe('warn'); // no policy, no backup
     const insert = (completedAt: Date) => panel.app.pool.query(
-      'INSERT INTO backups (uuid, server_id, name, ignored_files, checksum, bytes, is_successful, created_at, completed_at) VALUES (UUID(), ?, ?, ?, ?, 10, 1, ?, ?)',
-      [server.id, 'b', '[]', 'sha1:x', completedAt, completedAt]);
+      'INSERT INTO backups (uuid, server_id, name, ignored_files, checksum, bytes, is_successful, created_at, updated_at, completed_at) VALUES (UUID(), ?, ?, ?, ?, 10, 1, ?, ?, ?)',
+      [server.id, 'b', '[]', 'sha1:x', completedAt, completedAt, completedAt]);
     await insert(new Date(Date.now() - 8 * 86_400_000));
     expect((await checks(server)).backup_age?.status).toBe('warn'); // a week old, no policy
     await insert(new Date(Date.now() - 86_400_000));
