@@ -79,7 +79,8 @@ export function doneMatcher(done: string): RegExp | null | 'invalid' {
   }
 }
 
-const PLACEHOLDER = /\{\{\s*(?:env\.)?([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+/** A `{{VAR}}` (or `{{env.VAR}}`) placeholder of a startup template. */
+export const PLACEHOLDER = /\{\{\s*(?:env\.)?([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 /**
  * The command as users see it (Pterodactyl's StartupCommandService): every {{VAR}} replaced by its value, a

@@ -1,5 +1,6 @@
-import { and, desc, eq, like } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, like } from 'drizzle-orm';
 import { activityLogs } from '../schema/activity';
+import { backups } from '../schema/backups';
 import type { Executor } from '../client';
 import { serverHealthReports, type ServerHealthReportRow } from '../schema/migration';
 
@@ -19,4 +20,20 @@ export async function lastPowerEvent(db: Executor, serverId: number): Promise<{ 
     .where(and(eq(activityLogs.serverId, serverId), like(activityLogs.event, 'server:power.%')))
     .orderBy(desc(activityLogs.timestamp), desc(activityLogs.id)).limit(1);
   return row ?? null;
+}
+
+/** When the server's newest successful backup completed (null: none). */
+export async function lastSuccessfulBackupAt(db: Executor, serverId: number): Promise<Date | null> {
+  const [row] = await db.select({ at: backups.completedAt }).from(backups)
+    .where(and(eq(backups.serverId, serverId), eq(backups.isSuccessful, true)))
+    .orderBy(desc(backups.completedAt)).limit(1);
+  return row?.at ?? null;
+}
+
+/** How many of each of `events` the server logged since `since`. */
+export async function countServerEventsSince(db: Executor, serverId: number, events: readonly string[], since: Date): Promise<Record<string, number>> {
+  const rows = await db.select({ event: activityLogs.event, n: count() }).from(activityLogs)
+    .where(and(eq(activityLogs.serverId, serverId), inArray(activityLogs.event, [...events]), gte(activityLogs.timestamp, since)))
+    .groupBy(activityLogs.event);
+  return Object.fromEntries(events.map((e) => [e, Number(rows.find((r) => r.event === e)?.n ?? 0)]));
 }

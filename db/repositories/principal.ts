@@ -25,7 +25,9 @@ type RefKind = 'uuid' | 'identifier' | 'none';
 const refKind = (ref: string | null): RefKind => (!ref ? 'none' : ref.length === 8 ? 'identifier' : 'uuid');
 
 function serverMatch(kind: RefKind): SQL {
-  if (kind === 'none') return sql`false`;
+  // No server in the path: a primary-key lookup that never matches (ids start at 1). `ON false` made MariaDB walk
+  // every server row for each request (test/bench/scale.ts, docs/reliability.md).
+  if (kind === 'none') return sql`${servers.id} = 0`;
   return eq(kind === 'identifier' ? servers.identifier : servers.uuid, sql.placeholder('ref'));
 }
 

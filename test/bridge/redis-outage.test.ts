@@ -59,7 +59,7 @@ afterAll(async () => {
   await database?.drop();
   await redis?.stop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+}, 180_000); // two panels whose Redis clients reconnected; slow to close on a loaded machine
 
 describe('a Redis outage', () => {
   it('loses no revocation: the local instance applies it at once, the other when its subscription returns', async () => {

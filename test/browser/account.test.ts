@@ -42,7 +42,7 @@ describe('the account page', () => {
     await page.waitForURL('**/login');
     await page.getByLabel('Username or Email').fill(user.email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Two-factor authentication' }).waitFor();
     offsetMs = 30_000; // the next time step: the enrolment used this one
     await page.getByLabel('Authentication Code').fill(await codeAt(secret));

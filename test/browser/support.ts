@@ -22,7 +22,7 @@ export async function signedInPage(browser: Browser, baseURL: string, login: str
   await page.goto('/login');
   await page.getByLabel('Username or Email').fill(login);
   await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
   return { context, page };
 }

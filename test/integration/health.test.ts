@@ -47,11 +47,14 @@ beforeAll(async () => {
 afterAll(async () => { await panel?.close(); });
 
 describe('health checks', () => {
-  it('reports every check ok for a quiet server, cached for 30 s unless refreshed', async () => {
+  it('reports every check for a quiet server, cached for 30 s unless refreshed', async () => {
     const server = await makeServer(panel.app.db, owner);
     const first = await health(server, false);
-    expect(Object.keys(first.checks)).toEqual(['process_state', 'crash_loop', 'disk_usage', 'memory_usage']);
-    expect(Object.values(first.checks).map((c) => c.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(Object.keys(first.checks)).toEqual([
+      'process_state', 'crash_loop', 'disk_usage', 'memory_usage', 'primary_port', 'backup_age', 'variables', 'schedule_failures',
+    ]);
+    // A bare factory server has no allocation and no backup: those two say so (health-features.test.ts).
+    expect(Object.values(first.checks).map((c) => c.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'warn', 'warn', 'ok', 'ok']);
     expect(first.meta.cached).toBe(false);
     const again = await health(server, false);
     expect(again.meta).toMatchObject({ cached: true, checked_at: first.meta.checked_at });

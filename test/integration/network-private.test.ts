@@ -68,7 +68,8 @@ describe('allocation pools and private networks from the CLI', () => {
       } }],
     });
     const spec = await serverRunSpec(panel.app.db, lobby);
-    expect(spec.environment).toEqual({ SERVER_IP: '127.0.0.1', SERVER_PORT: String(p1), COHOST_NETWORK_BACKEND: `${arena.identifier}=127.0.0.1:${p2}` });
+    // Beside the software's variables (SERVER_MEMORY, the generic runner's STARTUP, …): the network's own part.
+    expect(spec.environment).toMatchObject({ SERVER_IP: '127.0.0.1', SERVER_PORT: String(p1), COHOST_NETWORK_BACKEND: `${arena.identifier}=127.0.0.1:${p2}` });
 
     // network.read guards the list; a member without it gets 403, a stranger 404.
     const member = await makeUser(panel.app.db);

@@ -1,3 +1,4 @@
+import { HttpError } from '../../http/errors';
 import { dequeueTask, finishRun, findRunContext, queuedTasks, renewRunLease } from '@db/repositories/schedules';
 import type { ScheduleTaskRow } from '@db/schema/schedules';
 import type { AppContext } from '../../context';
@@ -82,6 +83,11 @@ async function runTask(app: AppContext, run: ClaimedRun, task: ScheduleTaskRow):
     return 'ran';
   } catch (err) {
     app.logger.info({ err, schedule: schedule.id, task: task.id }, 'schedule task failed');
+    // Recorded for the Activity tab and the schedule-failures health check; only a refusal's own text is shown.
+    await logActivity(app.db, app.clock, {
+      event: 'server:schedule.task-failed', actor: schedulerActor(user), serverId: server.id,
+      properties: { task: task.id, schedule: schedule.id, action: task.action, error: err instanceof HttpError ? err.detail : 'The task failed.' },
+    }).catch((logErr: unknown) => app.logger.warn({ err: logErr }, 'schedule task failure could not be recorded'));
     return 'failed';
   }
 }

@@ -1,4 +1,4 @@
-import { renderStartupForDisplay } from '@contracts/software';
+import { PLACEHOLDER, renderStartupForDisplay } from '@contracts/software';
 import { serverRunSpec, serverSoftware } from '@db/repositories/server-environment';
 import type { Executor } from '@db/client';
 import type { ServerRow } from '@db/schema/servers';
@@ -8,6 +8,8 @@ import type { ServerRow } from '@db/schema/servers';
  * startup.read, hidden variables show as [hidden]; without it, every variable does (no value leaks).
  */
 export async function invocationFor(db: Executor, server: ServerRow, canReadStartup: boolean): Promise<string> {
+  // Without startup.read every placeholder is hidden: nothing to read (GET /api/client renders one per server).
+  if (!canReadStartup) return server.startupCommand.replace(PLACEHOLDER, '[hidden]');
   const [software, spec] = await Promise.all([serverSoftware(db, server), serverRunSpec(db, server)]);
   const variables = software?.definition.variables ?? [];
   const hidden = new Set(variables.filter((v) => !canReadStartup || !v.user_viewable).map((v) => v.env_variable));
