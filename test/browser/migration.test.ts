@@ -125,7 +125,11 @@ describe('the Health tab', () => {
     const process = page.locator('[data-check="process_state"]');
     expect(await process.getAttribute('data-status')).toBe('ok');
     expect(await process.evaluate(borderColour)).toBe('rgb(34, 197, 94)');
-    expect(await page.locator('[data-check]').count()).toBe(4);
+    // Every §18 check is listed; a factory server has no allocation and no backup, so those two warn (amber).
+    expect(await page.locator('[data-check]').count()).toBe(8);
+    const port = page.locator('[data-check="primary_port"]');
+    expect(await port.getAttribute('data-status')).toBe('warn');
+    expect(await port.textContent()).toContain('Recommendation');
     await screenshot(page, 'health');
     await context.close();
   });
