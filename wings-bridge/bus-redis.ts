@@ -49,7 +49,7 @@ export class RedisBus implements RevocationBus {
 
   async close(): Promise<void> {
     this.listeners.clear();
-    await Promise.allSettled([this.sub.close(), this.pub.close()]);
+    await Promise.all([closeClient(this.sub), closeClient(this.pub)]);
   }
 
   private deliver(raw: string): void {
@@ -72,5 +72,17 @@ export async function connectAdapterClients(url: string, onError: (err: unknown)
   pub.on('error', onError);
   sub.on('error', onError);
   await Promise.all([pub.connect(), sub.connect()]);
-  return { pub, sub, close: async () => { await Promise.allSettled([sub.close(), pub.close()]); } };
+  return { pub, sub, close: async () => { await Promise.all([closeClient(sub), closeClient(pub)]); } };
+}
+
+/**
+ * Closes a client gracefully, but never waits more than a moment: a client that reconnected after an outage can keep
+ * its graceful close pending (issue 23), and a panel's shutdown must not hang on it.
+ */
+export async function closeClient(client: RedisClientType, graceMs = 2_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), graceMs); });
+  const outcome = await Promise.race([client.close().then(() => 'closed' as const, () => 'failed' as const), late]);
+  clearTimeout(timer);
+  if (outcome !== 'closed') client.destroy();
 }

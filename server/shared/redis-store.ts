@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type RedisClientType } from 'redis';
 import { RedisStore as RateLimitRedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Store } from 'express-rate-limit';
+import { closeClient } from '@bridge/bus-redis';
 import type { SharedStore, WindowHit } from './shared-store';
 
 const PREFIX = 'cohost:';
@@ -53,6 +54,6 @@ export class RedisSharedStore implements SharedStore {
   }
 
   async close(): Promise<void> {
-    await this.client.close().catch(() => undefined);
+    await closeClient(this.client);
   }
 }

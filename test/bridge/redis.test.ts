@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootCohost, type Cohost } from '@server/boot';
+import type { Cohost } from '@server/boot';
+import { bootSharedPanel } from '../factories/panel';
 import type { ServerRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
 import { createTestDatabase, type TestDatabase } from '../factories/database';
@@ -28,12 +29,7 @@ let standalone: StandaloneBridge | undefined;
 async function boot(): Promise<Cohost> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cohost-redis-'));
   dirs.push(dir);
-  const panel = await bootCohost({
-    env: {
-      DATABASE_URL: database.url, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SFTP_PORT: '0',
-      SFTP_HOST: '127.0.0.1', APP_KEY: 'k'.repeat(48), SESSION_SECRET: 's'.repeat(48), LOG_LEVEL: process.env.COHOST_TEST_LOG ?? 'silent',
-    },
-  });
+  const panel = await bootSharedPanel({ databaseUrl: database.url, redisUrl: redis.url, dataDir: dir });
   panels.push(panel);
   return panel;
 }

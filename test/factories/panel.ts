@@ -32,3 +32,17 @@ export async function startTestPanel(options: { env?: Record<string, string>; cl
     },
   };
 }
+
+/**
+ * One of several panel instances sharing a database and Redis, as behind one load balancer (the caller owns the
+ * database, the Redis server and the data directory, and closes the panel).
+ */
+export function bootSharedPanel(shared: { databaseUrl: string; redisUrl: string; dataDir: string; env?: Record<string, string> }): Promise<Cohost> {
+  return bootCohost({
+    env: {
+      DATABASE_URL: shared.databaseUrl, REDIS_URL: shared.redisUrl, PORT: '0', HOST: '127.0.0.1', DATA_DIR: shared.dataDir,
+      SFTP_PORT: '0', SFTP_HOST: '127.0.0.1', APP_KEY: 'k'.repeat(48), SESSION_SECRET: 's'.repeat(48),
+      LOG_LEVEL: process.env.COHOST_TEST_LOG ?? 'silent', ...shared.env,
+    },
+  });
+}

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootCohost, type Cohost } from '@server/boot';
+import type { Cohost } from '@server/boot';
+import { bootSharedPanel } from '../factories/panel';
 import { serverRoot } from '@bridge/files/local-filesystem';
 import type { ServerRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
@@ -21,13 +22,9 @@ let owner: UserRow;
 let server: ServerRow;
 
 async function boot(): Promise<Cohost> {
-  const panel = await bootCohost({
-    env: {
-      DATABASE_URL: database.url, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SFTP_PORT: '0',
-      SFTP_HOST: '127.0.0.1', APP_KEY: 'k'.repeat(48), SESSION_SECRET: 's'.repeat(48), TRUST_PROXY: 'true',
-      LOGIN_RATE_LIMIT: '5', LOGIN_RATE_WINDOW_SECONDS: '60', SERVER_THROTTLES: 'subuser.create=2/600',
-      LOG_LEVEL: process.env.COHOST_TEST_LOG ?? 'silent',
-    },
+  const panel = await bootSharedPanel({
+    databaseUrl: database.url, redisUrl: redis.url, dataDir,
+    env: { TRUST_PROXY: 'true', LOGIN_RATE_LIMIT: '5', LOGIN_RATE_WINDOW_SECONDS: '60', SERVER_THROTTLES: 'subuser.create=2/600' },
   });
   panels.push(panel);
   return panel;
