@@ -65,24 +65,56 @@ export class RedisBus implements RevocationBus {
   }
 }
 
-/** The socket.io Redis adapter's two clients (publish and subscribe), connected. */
+/**
+ * The socket.io Redis adapter's two clients (publish and subscribe), connected. The adapter sends some commands
+ * without awaiting them (every broadcast's PUBLISH, the UNSUBSCRIBEs when it closes); the clients handed to it are
+ * views that give each such promise a handler, so a command that fails (Redis gone, or the client destroyed at
+ * shutdown) is reported to onError instead of surfacing as an unhandled rejection. Callers that await still see it.
+ */
 export async function connectAdapterClients(url: string, onError: (err: unknown) => void = () => undefined): Promise<{ pub: RedisClientType; sub: RedisClientType; close(): Promise<void> }> {
   const pub: RedisClientType = createClient({ url });
   const sub: RedisClientType = pub.duplicate();
   pub.on('error', onError);
   sub.on('error', onError);
   await Promise.all([pub.connect(), sub.connect()]);
-  return { pub, sub, close: async () => { await Promise.all([closeClient(sub), closeClient(pub)]); } };
+  let closing = false;
+  const report = (err: unknown): void => { if (!closing) onError(err); };
+  return {
+    pub: handledView(pub, report),
+    sub: handledView(sub, report),
+    close: async () => { closing = true; await Promise.all([closeClient(sub), closeClient(pub)]); },
+  };
+}
+
+/** The client, with a handler attached to every promise its methods return (the promise itself is returned as is). */
+function handledView(client: RedisClientType, onError: (err: unknown) => void): RedisClientType {
+  const view: RedisClientType = new Proxy(client, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (result instanceof Promise) result.catch(onError);
+        return result === target ? view : result;
+      };
+    },
+  });
+  return view;
 }
 
 /**
- * Closes a client gracefully, but never waits more than a moment: a client that reconnected after an outage can keep
- * its graceful close pending (issue 23), and a panel's shutdown must not hang on it.
+ * Closes a client without ever hanging a panel's shutdown (issue 23). node-redis answers commands in order, so once a
+ * PING is answered every command sent before it has its reply; the client is then destroyed. A subscriber has nothing
+ * worth waiting for, and a PING that is not answered within the grace (Redis away, or a connection that came back in
+ * a bad state) is given up on: destroy rejects what is still pending, which its senders handle.
  */
 export async function closeClient(client: RedisClientType, graceMs = 2_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), graceMs); });
-  const outcome = await Promise.race([client.close().then(() => 'closed' as const, () => 'failed' as const), late]);
-  clearTimeout(timer);
-  if (outcome !== 'closed') client.destroy();
+  if (!client.isOpen) return;
+  if (client.isReady && !client.isPubSubActive) {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, graceMs); });
+    await Promise.race([client.ping().then(() => undefined, () => undefined), late]);
+    clearTimeout(timer);
+  }
+  if (client.isOpen) client.destroy();
 }

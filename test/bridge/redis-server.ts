@@ -2,7 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
 /** A private redis-server on a free port (no persistence), for tests that need several instances to agree. */
-export interface PrivateRedis { readonly url: string; readonly port: number; stop(): Promise<void> }
+export interface PrivateRedis {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay up, nothing is answered. */
+  pause(): void;
+  resume(): void;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -32,9 +39,12 @@ export async function startRedis(port?: number): Promise<PrivateRedis> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pause: () => { child.kill('SIGSTOP'); },
+    resume: () => { child.kill('SIGCONT'); },
     stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
     }),
   };
