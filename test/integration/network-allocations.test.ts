@@ -4,7 +4,8 @@ import type { ServerRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
 import { createServer } from '@server/services/create-server';
 import { HttpClient } from '../factories/http';
-import { giveAllocation, makePool, uniqueIp } from '../factories/network';
+import { freePort, giveAllocation, makePool, uniqueIp } from '../factories/network';
+import { killToOffline } from '../matrix/processes';
 import { startTestPanel, type TestPanel } from '../factories/panel';
 import { makeApiKey, makeServer, makeSubuser, makeUser } from '../factories/records';
 
@@ -191,4 +192,48 @@ describe('the allocation.create throttle', () => {
       await throttled.close();
     }
   });
+});
+
+describe('switching the primary of a running server', () => {
+  /** The sample game server's status document on `port`, or null while nothing answers there. */
+  async function statusOn(port: number): Promise<{ port: number } | null> {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      return await res.json() as { port: number };
+    } catch {
+      return null;
+    }
+  }
+  async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
+    for (;;) {
+      const value = await probe();
+      if (accept(value)) return value;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('keeps the running process on its port; the next start listens on the new primary', async () => {
+    const owner = await makeUser(panel.app.db);
+    const server = await makeServer(panel.app.db, owner);
+    const [first, second] = [await freePort(), await freePort()];
+    await giveAllocation(panel.app.db, server, '127.0.0.1', first, true);
+    const next = await giveAllocation(panel.app.db, server, '127.0.0.1', second);
+    const o = await client(owner);
+    const base = `/api/client/servers/${server.identifier}`;
+    try {
+      expect((await o.post(`${base}/power`, { signal: 'start' })).status).toBe(204);
+      expect(await until(() => statusOn(first), (s) => s !== null)).toMatchObject({ port: first });
+
+      expect((await o.post(`${base}/network/allocations/${next.id}/primary`)).status).toBe(200);
+      // The process was started with the old primary: it stays there until it is restarted.
+      expect(await statusOn(first)).toMatchObject({ port: first });
+      expect(await statusOn(second)).toBeNull();
+
+      expect((await o.post(`${base}/power`, { signal: 'restart' })).status).toBe(204);
+      expect(await until(() => statusOn(second), (s) => s !== null)).toMatchObject({ port: second });
+      expect(await statusOn(first)).toBeNull();
+    } finally {
+      await killToOffline(panel.app, server);
+    }
+  }, 60_000);
 });
