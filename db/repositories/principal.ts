@@ -4,6 +4,7 @@ import type { ExecuteValues, FieldPacket } from 'mysql2';
 import type { Pool } from 'mysql2/promise';
 import type { Database } from '../client';
 import { apiKeys, sessions, type ApiKeyRow } from '../schema/credentials';
+import { allocations } from '../schema/network';
 import { servers, subusers, type ServerRow, type SubuserRow } from '../schema/servers';
 import { users, type UserRow } from '../schema/users';
 
@@ -19,7 +20,25 @@ export interface Principal {
   /** Present when the path named a server and it exists. */
   readonly server: ServerRow | null;
   readonly subuser: SubuserRow | null;
+  /** The named server's allocations, primary first, when the route asked for them (`withAllocations`). */
+  readonly allocations?: readonly PrincipalAllocation[];
 }
+
+/** An allocation as read with the principal (the fields of Pterodactyl's client `allocation` item). */
+export interface PrincipalAllocation {
+  readonly id: number;
+  readonly ip: string;
+  readonly ipAlias: string | null;
+  readonly port: number;
+  readonly notes: string | null;
+  readonly isDefault: boolean;
+}
+
+/**
+ * The server's allocations as one JSON array, primary first then by ip and port (listServerAllocations' order), so
+ * GET /servers/{server} needs no second round trip for its `relationships.allocations`.
+ */
+const allocationsJson = sql<string | null>`(select json_arrayagg(json_object('id', a.id, 'ip', a.ip, 'ip_alias', a.ip_alias, 'port', a.port, 'notes', a.notes, 'is_default', a.primary_server_id <=> a.server_id) order by a.primary_server_id is null, a.ip, a.port) from ${allocations} a where a.server_id = ${servers.id})`;
 
 type RefKind = 'uuid' | 'identifier' | 'none';
 const refKind = (ref: string | null): RefKind => (!ref ? 'none' : ref.length === 8 ? 'identifier' : 'uuid');
@@ -31,13 +50,17 @@ function serverMatch(kind: RefKind): SQL {
   return eq(kind === 'identifier' ? servers.identifier : servers.uuid, sql.placeholder('ref'));
 }
 
-/** One selected group: a whole table (null when its primary key is null: an unmatched left join) or one column. */
-type Group = readonly [name: string, table: MySqlTable | Column];
+/**
+ * One selected group: a whole table (null when its primary key is null: an unmatched left join), one column, or the
+ * allocations' JSON array.
+ */
+type Group = readonly [name: string, table: MySqlTable | Column | 'allocations'];
+type Mapped = ReadonlyArray<readonly [string, Column]> | Column | 'allocations';
 
 interface Statement {
   readonly sql: string;
   readonly params: unknown[];
-  readonly groups: readonly (readonly [name: string, columns: ReadonlyArray<readonly [string, Column]> | Column])[];
+  readonly groups: readonly (readonly [name: string, columns: Mapped])[];
   checked: boolean;
 }
 
@@ -45,31 +68,41 @@ function statement(query: { toSQL(): { sql: string; params: unknown[] } }, group
   const { sql: text, params } = query.toSQL();
   return {
     sql: text, params, checked: false,
-    groups: groups.map(([name, t]) => [name, 'getSQL' in t && !('columnType' in t) ? Object.entries(getTableColumns(t as MySqlTable)) : t as Column] as const),
+    groups: groups.map(([name, t]): readonly [string, Mapped] => [name, t === 'allocations' ? t : 'getSQL' in t && !('columnType' in t) ? Object.entries(getTableColumns(t as MySqlTable)) : t as Column]),
   };
 }
 
 const sessionGroups: Group[] = [['user', users], ['server', servers], ['subuser', subusers], ['expires', sessions.expires]];
 const apiKeyGroups: Group[] = [['key', apiKeys], ['user', users], ['server', servers], ['subuser', subusers]];
+const withAllocationsGroup = (groups: Group[], extra: boolean): Group[] => (extra ? [...groups, ['allocations', 'allocations']] : groups);
+const allocationsField = (extra: boolean): { allocations: typeof allocationsJson } | Record<string, never> => (extra ? { allocations: allocationsJson } : {});
 
-function buildSession(db: Database, kind: RefKind): Statement {
-  return statement(db.select({ user: users, server: servers, subuser: subusers, expires: sessions.expires })
+function buildSession(db: Database, kind: RefKind, extra: boolean): Statement {
+  return statement(db.select({ user: users, server: servers, subuser: subusers, expires: sessions.expires, ...allocationsField(extra) })
     .from(users)
     .innerJoin(sessions, eq(sessions.sessionId, sql.placeholder('sid')))
     .leftJoin(servers, serverMatch(kind))
     .leftJoin(subusers, and(eq(subusers.serverId, servers.id), eq(subusers.userId, users.id)))
     .where(eq(users.id, sql.placeholder('userId')))
-    .limit(1), sessionGroups);
+    .limit(1), withAllocationsGroup(sessionGroups, extra));
 }
 
-function buildApiKey(db: Database, kind: RefKind): Statement {
-  return statement(db.select({ key: apiKeys, user: users, server: servers, subuser: subusers })
+function buildApiKey(db: Database, kind: RefKind, extra: boolean): Statement {
+  return statement(db.select({ key: apiKeys, user: users, server: servers, subuser: subusers, ...allocationsField(extra) })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .leftJoin(servers, serverMatch(kind))
     .leftJoin(subusers, and(eq(subusers.serverId, servers.id), eq(subusers.userId, users.id)))
     .where(eq(apiKeys.identifier, sql.placeholder('identifier')))
-    .limit(1), apiKeyGroups);
+    .limit(1), withAllocationsGroup(apiKeyGroups, extra));
+}
+
+interface AllocationJson { id: number; ip: string; ip_alias: string | null; port: number; notes: string | null; is_default: number | boolean }
+
+function mapAllocations(raw: unknown): PrincipalAllocation[] {
+  if (raw === null || raw === undefined) return [];
+  const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as AllocationJson[];
+  return list.map((a) => ({ id: Number(a.id), ip: a.ip, ipAlias: a.ip_alias, port: Number(a.port), notes: a.notes, isDefault: a.is_default === true || a.is_default === 1 }));
 }
 
 const mapValue = (column: Column, raw: unknown): unknown => (raw === null ? null : column.mapFromDriverValue(raw));
@@ -79,6 +112,10 @@ function mapRow(st: Statement, raw: unknown[], fields: FieldPacket[]): Record<st
   let i = 0;
   const out: Record<string, unknown> = {};
   for (const [name, columns] of st.groups) {
+    if (columns === 'allocations') {
+      out[name] = mapAllocations(raw[i++]);
+      continue;
+    }
     if (!Array.isArray(columns)) {
       if (!st.checked && fields[i]?.name !== (columns as Column).name) throw new Error(`principal query: column ${i} is ${fields[i]?.name}`);
       out[name] = mapValue(columns as Column, raw[i++]);
@@ -121,19 +158,24 @@ function run(db: Database, key: string, build: () => Statement, values: Record<s
 
 /** By session: null when the session row is gone (logged out elsewhere) or expired, or the user is gone. */
 export async function findSessionPrincipal(
-  db: Database, sessionId: string, userId: number, serverRef: string | null, nowSeconds: number,
+  db: Database, sessionId: string, userId: number, serverRef: string | null, nowSeconds: number, withAllocations = false,
 ): Promise<Principal | null> {
   const kind = refKind(serverRef);
-  const row = await run(db, `session:${kind}`, () => buildSession(db, kind), { sid: sessionId, userId, ref: serverRef ?? '' });
+  const extra = withAllocations && kind !== 'none';
+  const row = await run(db, `session:${kind}:${extra}`, () => buildSession(db, kind, extra), { sid: sessionId, userId, ref: serverRef ?? '' });
   if (!row || (row.expires as number) <= nowSeconds) return null;
-  return { user: row.user as UserRow, server: row.server as ServerRow | null, subuser: row.subuser as SubuserRow | null };
+  return {
+    user: row.user as UserRow, server: row.server as ServerRow | null, subuser: row.subuser as SubuserRow | null,
+    ...(extra ? { allocations: row.allocations as PrincipalAllocation[] } : {}),
+  };
 }
 
 /** By API key identifier: the key, its user, and the named server's membership. */
 export async function findApiKeyPrincipal(
-  db: Database, identifier: string, serverRef: string | null,
+  db: Database, identifier: string, serverRef: string | null, withAllocations = false,
 ): Promise<(Principal & { key: ApiKeyRow }) | null> {
   const kind = refKind(serverRef);
-  const row = await run(db, `apikey:${kind}`, () => buildApiKey(db, kind), { identifier, ref: serverRef ?? '' });
+  const extra = withAllocations && kind !== 'none';
+  const row = await run(db, `apikey:${kind}:${extra}`, () => buildApiKey(db, kind, extra), { identifier, ref: serverRef ?? '' });
   return row as (Principal & { key: ApiKeyRow }) | null;
 }

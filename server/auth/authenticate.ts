@@ -24,7 +24,7 @@ export interface Authenticated {
  * suspension, a password change (session epoch) or a logout elsewhere (session row gone) act at the next request.
  */
 export async function authenticate(
-  app: AppContext, req: Request, opts: { allowApiKey: boolean; serverRef?: string | null },
+  app: AppContext, req: Request, opts: { allowApiKey: boolean; serverRef?: string | null; withAllocations?: boolean },
 ): Promise<Authenticated> {
   const ip = req.ip ?? '';
   const userAgent = (req.get('user-agent') ?? '').slice(0, 500);
@@ -34,7 +34,7 @@ export async function authenticate(
     if (!opts.allowApiKey) throw forbidden('This action requires a session; API keys cannot perform it.');
     const parsed = parseApiKey(header.slice(7).trim());
     if (!parsed) throw unauthenticated();
-    const found = await findApiKeyPrincipal(app.db, parsed.identifier, serverRef);
+    const found = await findApiKeyPrincipal(app.db, parsed.identifier, serverRef, opts.withAllocations === true);
     if (!found || !sameHash(found.key.tokenHash, sha256(parsed.secret))) throw unauthenticated();
     const now = app.clock.now();
     if (found.key.expiresAt && found.key.expiresAt <= now) throw unauthenticated('This API key has expired.');
@@ -49,13 +49,13 @@ export async function authenticate(
     return { actor: { user: found.user, apiKey: found.key, ip, userAgent }, principal: found };
   }
 
-  let principal = await sessionPrincipal(app, req, serverRef);
+  let principal = await sessionPrincipal(app, req, serverRef, opts.withAllocations === true);
   if (!principal) {
     // The cached session may be stale (re-stamped or ended on another instance): read it once from the database.
     if (req.sessionStore instanceof CachingSessionStore && req.session) {
       req.sessionStore.forget(req.sessionID);
       await new Promise<void>((resolve) => req.session.reload(() => resolve()));
-      principal = await sessionPrincipal(app, req, serverRef);
+      principal = await sessionPrincipal(app, req, serverRef, opts.withAllocations === true);
     }
     if (!principal) {
       if (req.session?.auth) delete req.session.auth;
@@ -67,11 +67,11 @@ export async function authenticate(
   return { actor: { user: principal.user, apiKey: null, ip, userAgent }, principal };
 }
 
-async function sessionPrincipal(app: AppContext, req: Request, serverRef: string | null): Promise<Principal | null> {
+async function sessionPrincipal(app: AppContext, req: Request, serverRef: string | null, withAllocations: boolean): Promise<Principal | null> {
   const auth = req.session?.auth;
   if (!auth) return null;
   const now = Math.floor(app.clock.now().getTime() / 1000);
-  const principal = await findSessionPrincipal(app.db, req.sessionID, auth.userId, serverRef, now);
+  const principal = await findSessionPrincipal(app.db, req.sessionID, auth.userId, serverRef, now, withAllocations);
   if (!principal || principal.user.sessionEpoch !== auth.epoch || principal.user.status !== 'active') return null;
   return principal;
 }

@@ -54,6 +54,11 @@ export interface RouteDef<B = unknown, Q = unknown> {
    */
   readonly duringTransient?: boolean;
   /**
+   * Read the named server's allocations in the guard's one round trip (`access.allocations`): for a route whose
+   * answer includes them (GET /servers/{server}'s relationships).
+   */
+  readonly withAllocations?: boolean;
+  /**
    * Served to a user an admin requires to enrol in 2FA before they have (their account, TOTP and passkey
    * enrolment, sign-out); every other signed-in route answers 403 TwoFactorRequired then (DESIGN §22).
    */

@@ -106,10 +106,11 @@ async function handle(app: AppContext, def: RouteDef<unknown, unknown>, req: Req
   let actor: Actor | null = null;
   let access: ServerAccess | null = null;
   if (def.need !== 'public') {
-    const { actor: who, principal } = await authenticate(app, req, { allowApiKey: def.need !== 'session', serverRef });
+    const { actor: who, principal } = await authenticate(app, req, { allowApiKey: def.need !== 'session', serverRef, withAllocations: def.withAllocations === true });
     actor = who;
     if (!def.enrolment) requireEnrolled(who.user);
     if (typeof rawRef === 'string') access = judgeAccess(who.user, principal.server, principal.subuser, { duringTransient: def.duringTransient === true });
+    if (access && principal.allocations) access = { ...access, allocations: principal.allocations };
   } else if (req.session?.auth) {
     actor = (await authenticate(app, req, { allowApiKey: false }).catch(() => null))?.actor ?? null;
   }

@@ -1,3 +1,4 @@
+import type { PrincipalAllocation } from '@db/repositories/principal';
 import type { CompiledPermissions } from '@contracts/permissions';
 import type { ApiKeyRow } from '@db/schema/credentials';
 import type { ServerRow, SubuserRow } from '@db/schema/servers';
@@ -22,4 +23,6 @@ export interface ServerAccess {
   /** Effective grants: `["*"]` for owner/admin, else stored keys plus `websocket.connect`. */
   readonly grants: readonly string[];
   readonly permissions: CompiledPermissions;
+  /** The server's allocations, primary first, read with the access when the route declared `withAllocations`. */
+  readonly allocations?: readonly PrincipalAllocation[];
 }

@@ -35,7 +35,7 @@ export const systemRoutes = [
     },
   }),
   route({
-    method: 'GET', path: '/api/client/servers/:server', need: 'access', duringTransient: true,
+    method: 'GET', path: '/api/client/servers/:server', need: 'access', duringTransient: true, withAllocations: true,
     handler: async ({ app, access }) => serverView(access,
       await invocationFor(app.db, access.server, access.permissions.has('startup.read')),
       { allocations: await allocationRelationship(app, access) }),

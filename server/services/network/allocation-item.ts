@@ -1,3 +1,4 @@
+import type { PrincipalAllocation } from '@db/repositories/principal';
 import type { AllocationRow } from '@db/schema/network';
 
 /**
@@ -5,16 +6,14 @@ import type { AllocationRow } from '@db/schema/network';
  * the primary allocation in the server's relationships (DESIGN §17).
  */
 export function allocationItem(row: AllocationRow, showNotes = true) {
+  return allocationView({ ...row, isDefault: row.primaryServerId !== null && row.primaryServerId === row.serverId }, showNotes);
+}
+
+/** The same item from the fields the guard reads with the server (PrincipalAllocation). */
+export function allocationView(row: PrincipalAllocation, showNotes = true) {
   return {
     object: 'allocation' as const,
-    attributes: {
-      id: row.id,
-      ip: row.ip,
-      ip_alias: row.ipAlias,
-      port: row.port,
-      notes: showNotes ? row.notes : null,
-      is_default: row.primaryServerId !== null && row.primaryServerId === row.serverId,
-    },
+    attributes: { id: row.id, ip: row.ip, ip_alias: row.ipAlias, port: row.port, notes: showNotes ? row.notes : null, is_default: row.isDefault },
   };
 }
 

@@ -3,7 +3,7 @@ import { findPrimaryAllocation, listServerAllocations } from '@db/repositories/n
 import type { AllocationRow } from '@db/schema/network';
 import type { AppContext } from '../../context';
 import type { ServerAccess } from '../../http/types';
-import { allocationItem } from './allocation-item';
+import { allocationItem, allocationView } from './allocation-item';
 import { requireKey } from './require-key';
 
 /** `GET /network/allocations`: every allocation of the server, primary first. */
@@ -17,7 +17,13 @@ export async function listAllocations(app: AppContext, access: ServerAccess): Pr
  * `allocation.read`, otherwise only the primary with its notes hidden.
  */
 export async function allocationRelationship(app: AppContext, access: ServerAccess) {
-  if (hasPermission(access.permissions, 'allocation.read')) {
+  const readAll = hasPermission(access.permissions, 'allocation.read');
+  if (access.allocations) {
+    // Read with the access, in the guard's round trip (the route declared `withAllocations`).
+    const shown = readAll ? access.allocations : access.allocations.filter((a) => a.isDefault);
+    return { object: 'list' as const, data: shown.map((a) => allocationView(a, readAll)) };
+  }
+  if (readAll) {
     const rows = await listServerAllocations(app.db, access.server.id);
     return { object: 'list' as const, data: rows.map((r) => allocationItem(r)) };
   }
