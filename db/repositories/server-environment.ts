@@ -1,7 +1,7 @@
 import { DEFAULT_SERVER_MEMORY, renderStartupForShell, type SoftwareDefinition } from '@contracts/software';
 import type { Executor } from '../client';
 import type { ServerRow } from '../schema/servers';
-import { findServerStartup, findSoftware, serverVariableValues } from './startup';
+import { findServerSoftware, serverVariableValues } from './startup';
 import { networkEnvironment } from './network-environment';
 
 /**
@@ -20,13 +20,14 @@ export interface ServerRunSpec {
   readonly image?: string;
 }
 
-type Contributor = (db: Executor, server: ServerRow) => Promise<Record<string, string>>;
+export type ServerSoftware = { definition: SoftwareDefinition; image: string };
+
+/** One part of the environment; `software` is the server's, read once per spec. */
+type Contributor = (db: Executor, server: ServerRow, software: ServerSoftware | null) => Promise<Record<string, string>>;
 
 /** The server's software and image; null for a server without one (the generic runner with the daemon's defaults). */
-export async function serverSoftware(db: Executor, server: ServerRow): Promise<{ definition: SoftwareDefinition; image: string } | null> {
-  const row = await findServerStartup(db, server.id);
-  const found = row ? await findSoftware(db, row.softwareId) : null;
-  return row && found ? { definition: found.definition, image: row.dockerImage } : null;
+export async function serverSoftware(db: Executor, server: ServerRow): Promise<ServerSoftware | null> {
+  return findServerSoftware(db, server.id);
 }
 
 /** Each variable of the server's software: its stored value, else its default (DESIGN §14). */
@@ -35,20 +36,24 @@ export async function serverVariables(db: Executor, server: ServerRow, definitio
   return Object.fromEntries(definition.variables.map((v) => [v.env_variable, stored.has(v.env_variable) ? (stored.get(v.env_variable) ?? '') : v.default_value]));
 }
 
-const startupVariables: Contributor = async (db, server) => {
-  const software = await serverSoftware(db, server);
-  return software ? serverVariables(db, server, software.definition) : {};
-};
+const startupVariables: Contributor = async (db, server, software) => (software ? serverVariables(db, server, software.definition) : {});
 
 const memory: Contributor = async () => ({ SERVER_MEMORY: DEFAULT_SERVER_MEMORY });
 
 const contributors: readonly Contributor[] = [memory, startupVariables, networkEnvironment];
 
 export async function serverRunSpec(db: Executor, server: ServerRow): Promise<ServerRunSpec> {
-  const [software, ...parts] = await Promise.all([serverSoftware(db, server), ...contributors.map((c) => c(db, server))]);
+  return (await serverRunSpecAndSoftware(db, server)).spec;
+}
+
+/** The run spec and the software it was built from, for callers that need the definition too (one read of it). */
+export async function serverRunSpecAndSoftware(db: Executor, server: ServerRow): Promise<{ spec: ServerRunSpec; software: ServerSoftware | null }> {
+  const software = await serverSoftware(db, server);
+  const parts = await Promise.all(contributors.map((c) => c(db, server, software)));
   const environment = Object.assign({}, ...parts) as Record<string, string>;
-  return {
+  const spec: ServerRunSpec = {
     uuid: server.uuid, startupCommand: renderStartupForShell(server.startupCommand, environment), environment,
     ...(software ? { done: software.definition.done, stop: software.definition.stop, image: software.image } : {}),
   };
+  return { spec, software };
 }

@@ -26,6 +26,14 @@ export async function saveSoftware(db: Executor, definition: SoftwareDefinition,
     .onDuplicateKeyUpdate({ set: { name: definition.name, bundled, definition, updatedAt: now } });
 }
 
+/** The server's software row and its definition in one query (null without software, or one that is gone). */
+export async function findServerSoftware(db: Executor, serverId: number): Promise<{ definition: SoftwareDefinition; image: string } | null> {
+  const [row] = await db.select({ image: serverStartup.dockerImage, software }).from(serverStartup)
+    .innerJoin(software, eq(software.id, serverStartup.softwareId))
+    .where(eq(serverStartup.serverId, serverId)).limit(1);
+  return row ? { definition: parse(row.software), image: row.image } : null;
+}
+
 export async function findServerStartup(db: Executor, serverId: number): Promise<ServerStartupRow | null> {
   const [row] = await db.select().from(serverStartup).where(eq(serverStartup.serverId, serverId)).limit(1);
   return row ?? null;

@@ -73,3 +73,16 @@ describe('GET /api/client/servers/{server}', () => {
     expect(await roundTrips(() => client.get(path))).toBe(1);
   });
 });
+
+describe('the owner\'s view (startup.read renders the invocation)', () => {
+  // The guard's statement, then the run spec: the software with its definition (one join), its variables, the
+  // primary allocation and the private networks. Before, the software was read three times (six round trips).
+  it('reads the software once: GET /servers/{server} for the owner takes at most four round trips', async () => {
+    const owner = await makeUser(panel.app.db);
+    const servers = [await makeServer(panel.app.db, owner)];
+    const client = new HttpClient(panel.url).withApiKey(await makeApiKey(panel.app.db, owner));
+    const path = `/api/client/servers/${servers[0]!.identifier}`;
+    expect((await client.get(path)).status).toBe(200);
+    expect(await roundTrips(() => client.get(path))).toBeLessThanOrEqual(4);
+  });
+});

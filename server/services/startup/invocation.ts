@@ -1,5 +1,5 @@
 import { PLACEHOLDER, renderStartupForDisplay } from '@contracts/software';
-import { serverRunSpec, serverSoftware } from '@db/repositories/server-environment';
+import { serverRunSpecAndSoftware } from '@db/repositories/server-environment';
 import type { Executor } from '@db/client';
 import type { ServerRow } from '@db/schema/servers';
 
@@ -10,7 +10,7 @@ import type { ServerRow } from '@db/schema/servers';
 export async function invocationFor(db: Executor, server: ServerRow, canReadStartup: boolean): Promise<string> {
   // Without startup.read every placeholder is hidden: nothing to read (GET /api/client renders one per server).
   if (!canReadStartup) return server.startupCommand.replace(PLACEHOLDER, '[hidden]');
-  const [software, spec] = await Promise.all([serverSoftware(db, server), serverRunSpec(db, server)]);
+  const { software, spec } = await serverRunSpecAndSoftware(db, server);
   const variables = software?.definition.variables ?? [];
   const hidden = new Set(variables.filter((v) => !canReadStartup || !v.user_viewable).map((v) => v.env_variable));
   if (!canReadStartup) for (const name of Object.keys(spec.environment)) hidden.add(name);

@@ -1,5 +1,5 @@
 import { renderStartupForDisplay, type SoftwareDefinition } from '@contracts/software';
-import { serverRunSpec, serverSoftware } from '@db/repositories/server-environment';
+import { serverRunSpecAndSoftware } from '@db/repositories/server-environment';
 import type { Executor } from '@db/client';
 import type { ServerRow } from '@db/schema/servers';
 import { httpError } from '../../http/errors';
@@ -16,7 +16,7 @@ export interface LoadedStartup {
 
 /** The server's software, image and current environment; a server without software gets the generic runner. */
 export async function loadStartup(db: Executor, server: ServerRow, now: Date): Promise<LoadedStartup> {
-  const [own, spec] = await Promise.all([serverSoftware(db, server), serverRunSpec(db, server)]);
+  const { software: own, spec } = await serverRunSpecAndSoftware(db, server);
   if (own) return { definition: own.definition, image: own.image, assigned: true, environment: spec.environment };
   const generic = await resolveSoftware(db, GENERIC_SOFTWARE, now);
   if (!generic) throw httpError(500, 'InternalServerErrorException', 'The generic software definition is missing.');

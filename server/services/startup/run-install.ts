@@ -1,5 +1,5 @@
 import { findServerByRef } from '@db/repositories/servers';
-import { serverRunSpec, serverSoftware } from '@db/repositories/server-environment';
+import { serverRunSpecAndSoftware } from '@db/repositories/server-environment';
 import { setInstallLease, setServersStatus, updateServerFields } from '@db/repositories/startup';
 import type { ServerRow } from '@db/schema/servers';
 import type { Executor } from '@db/client';
@@ -37,7 +37,7 @@ export function launchInstall(app: AppContext, serverUuid: string, options: { is
     heartbeat.unref();
     let successful = false;
     try {
-      const [spec, software] = await Promise.all([serverRunSpec(app.db, server), serverSoftware(app.db, server)]);
+      const { spec, software } = await serverRunSpecAndSoftware(app.db, server);
       if (!software) throw new Error('The server has no software to install.');
       if (!app.daemon.install) throw new Error('The daemon cannot install.');
       const result = await app.daemon.install(spec, {
