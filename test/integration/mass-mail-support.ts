@@ -22,6 +22,11 @@ export class TestSmtp {
   private heldNotice: (() => void) | null = null;
   private readonly server = new SMTPServer({
     authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'], logger: false,
+    // Addresses starting with `bounce-` are refused at RCPT TO, as a mailbox that does not exist.
+    onRcptTo: (address, _session, callback) => {
+      if (address.address.startsWith('bounce-')) callback(Object.assign(new Error('550 5.1.1 mailbox unavailable'), { responseCode: 550 }));
+      else callback();
+    },
     onData: (stream, session, callback) => {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
