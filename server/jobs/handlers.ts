@@ -17,7 +17,7 @@ export type JobHandlers = Readonly<Record<string, JobHandler<never> | JobHandler
 export const defineJob = <P>(handler: JobHandler<P>): JobHandler<P> => handler;
 
 /**
- * The panel's job kinds, by name. Mass mail (§21) and soft-delete cleanup add theirs here at merge. A runner claims
+ * The panel's job kinds, by name: mass mail's blasts (§21); soft-delete cleanup adds its own. A runner claims
  * only the kinds it has handlers for, so during a rolling upgrade a job of a new kind waits for a panel that knows it.
  */
 export const JOB_HANDLERS: JobHandlers = {

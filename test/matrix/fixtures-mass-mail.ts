@@ -25,7 +25,8 @@ export const MASS_MAIL_FIXTURES: Readonly<Record<string, Fixture>> = {
   [`POST ${M}/preview`]: asAdmin(() => ({ body: template })),
   [`POST ${M}/test`]: asAdmin(() => ({ body: template })),
   [`GET ${M}/blasts`]: asAdmin(),
-  [`POST ${M}/blasts`]: asAdmin(() => ({ body: { ...template, audience: { admin: true } } })),
+  // Only the admins made in the last minute: the case's own caller, not every admin the matrix has made.
+  [`POST ${M}/blasts`]: asAdmin(() => ({ body: { ...template, audience: { admin: true, created_after: new Date(Date.now() - 60_000).toISOString() } } })),
   [`GET ${M}/blasts/:blast`]: asAdmin(async (s) => ({ params: { blast: await blast(s) } })),
   [`GET ${M}/log`]: asAdmin(() => ({ query: { status: 'sent' } })),
 };
