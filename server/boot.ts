@@ -24,6 +24,7 @@ import { ServerThrottles } from './http/server-throttles';
 import { RedisSharedStore } from './shared/redis-store';
 import { InProcessStore, type SharedStore } from './shared/shared-store';
 import { createMailer, type Mailer } from './mail/mailer';
+import { loggedMailer } from './mail/logged-mailer';
 import { resolveSecrets } from './secrets';
 import { BackgroundWork } from './jobs/background';
 import { startRunner, type Runner } from './jobs/runner';
@@ -92,8 +93,9 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const daemon = given.daemon ?? createLocalDaemon(config, logger);
     if (!given.bus) closers.unshift(() => bus.close());
     if (!given.daemon) closers.unshift(() => daemon.close());
-    const mailer = given.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: path.join(path.resolve(config.DATA_DIR), 'outbox'), logger });
     const clock = options.clock ?? systemClock;
+    // Every message lands in the Email Log (DESIGN §21), whichever transport sends it.
+    const mailer = loggedMailer(given.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: path.join(path.resolve(config.DATA_DIR), 'outbox'), logger }), { db: handle.db, clock, logger });
     const shared: SharedStore = config.REDIS_URL
       ? await RedisSharedStore.connect(config.REDIS_URL, (err) => logger.warn({ err }, 'redis store error'))
       : new InProcessStore();

@@ -14,6 +14,8 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('./.data'),
   SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().default('Cohost <no-reply@cohost.local>'),
+  /** Mass mail (DESIGN §21): most blast messages all panel instances hand to SMTP per rolling minute. */
+  MAIL_RATE_PER_MINUTE: positive(60),
   SFTP_PORT: port(2022),
   SFTP_HOST: z.string().default('0.0.0.0'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { AppContext } from '../context';
 import type { JobRow } from '@db/schema/jobs';
+import { deliverBlastJob } from '../services/mail/deliver-blast';
+import { BLAST_JOB } from '../services/mail/send-mass-mail';
 
 /** One kind of queued job. `payload` is parsed with the handler's schema before `run` sees it. */
 export interface JobHandler<P = unknown> {
@@ -15,7 +17,9 @@ export type JobHandlers = Readonly<Record<string, JobHandler<never> | JobHandler
 export const defineJob = <P>(handler: JobHandler<P>): JobHandler<P> => handler;
 
 /**
- * The panel's job kinds, by name. Mass mail (§21) and soft-delete cleanup add theirs here at merge. A runner claims
+ * The panel's job kinds, by name: mass mail's blasts (§21); soft-delete cleanup adds its own. A runner claims
  * only the kinds it has handlers for, so during a rolling upgrade a job of a new kind waits for a panel that knows it.
  */
-export const JOB_HANDLERS: JobHandlers = {};
+export const JOB_HANDLERS: JobHandlers = {
+  [BLAST_JOB]: deliverBlastJob,
+};

@@ -10,6 +10,8 @@ export interface MailMessage {
   readonly html?: string;
   /** A link the recipient must follow (invite); logged when mail goes to the outbox. */
   readonly link?: string;
+  /** What the Email Log records it as (default `system`), and the blast and user it belongs to. */
+  readonly log?: { readonly kind: string; readonly blastId?: number; readonly userId?: number };
 }
 
 export interface Mailer {

@@ -24,7 +24,7 @@ export function inviteMail(input: InviteMailInput): MailMessage {
     'Follow the link below to choose a username and password and join the server.',
     `The link can be used once and expires on ${input.expiresAt.toUTCString()}.`,
   ];
-  return message(input.to, `You have been invited to ${input.serverName}`, lines, input.link, 'Accept the invite');
+  return message(input.to, `You have been invited to ${input.serverName}`, lines, input.link, 'Accept the invite', 'invite');
 }
 
 export interface AddedMailInput {
@@ -39,10 +39,10 @@ export function addedToServerMail(input: AddedMailInput): MailMessage {
     `${input.inviter} added you as a subuser of the server "${input.serverName}".`,
     'Sign in with your existing account to use it.',
   ];
-  return message(input.to, `You have been added to ${input.serverName}`, lines, input.link, 'Open the server');
+  return message(input.to, `You have been added to ${input.serverName}`, lines, input.link, 'Open the server', 'subuser-added');
 }
 
 /** Plain text and HTML of the same paragraphs, ending in the one link the recipient needs. */
-function message(to: string, subject: string, lines: readonly string[], link: string, label: string): MailMessage {
-  return { to, subject, text: `${lines.join('\n\n')}\n\n${link}\n`, html: html([...lines], { href: link, label }), link };
+function message(to: string, subject: string, lines: readonly string[], link: string, label: string, kind: string): MailMessage {
+  return { to, subject, text: `${lines.join('\n\n')}\n\n${link}\n`, html: html([...lines], { href: link, label }), link, log: { kind } };
 }

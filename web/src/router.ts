@@ -6,6 +6,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/invite/:token', name: 'invite', component: () => import('@web/pages/InvitePage.vue'), meta: { public: true } },
   { path: '/', name: 'servers', component: () => import('@web/pages/ServerListPage.vue') },
   { path: '/account', name: 'account', component: () => import('@web/pages/AccountPage.vue') },
+  { path: '/admin/mail', name: 'admin-mail', component: () => import('@web/pages/admin/MassMailPage.vue') },
   {
     path: '/server/:id',
     component: () => import('@web/pages/ServerPage.vue'),
