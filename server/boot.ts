@@ -20,6 +20,7 @@ import { recoverStuckInstalls } from './services/startup/recover-installs';
 import { startReverseProxy } from './services/network/reverse-proxy';
 import { announcePasskeys } from './services/passkeys/relying-party';
 import { createLogger } from './logger';
+import type { IdentityAdapter } from './identity/identity';
 import { ServerThrottles } from './http/server-throttles';
 import { RedisSharedStore } from './shared/redis-store';
 import { InProcessStore, type SharedStore } from './shared/shared-store';
@@ -58,7 +59,11 @@ export interface BootOptions {
    * Adapters a host panel plugs in instead of Cohost's own (docs/embedding.md): its daemon (e.g. a WingsDaemon),
    * its mailer, its revocation bus. Whatever is passed is the host's to close.
    */
-  readonly adapters?: { readonly daemon?: Daemon; readonly mailer?: Mailer; readonly bus?: RevocationBus };
+  readonly adapters?: {
+    readonly daemon?: Daemon; readonly mailer?: Mailer; readonly bus?: RevocationBus;
+    /** Who is calling, as the host says (trusted header, host JWT, OIDC): linked accounts need no password. */
+    readonly identity?: IdentityAdapter;
+  };
   /** The runner's sweeps (default: SWEEPS); tests add a jobs sweep with handlers of their own. */
   readonly sweeps?: readonly Sweep[];
 }
@@ -101,7 +106,7 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const throttles = new ServerThrottles(clock, shared, config.SERVER_THROTTLES, (err) => logger.warn({ err }, 'throttle store unavailable; request let through'));
     const work = new BackgroundWork();
     const migrations = new RunningMigrations();
-    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, work, migrations, shared };
+    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, work, migrations, shared, identity: given.identity ?? null };
     closers.unshift(() => work.stop());
     await syncBundledSoftware(app.db, clock.now());
     // The private MariaDB doubles as the default database host (DESIGN §15), reached through its own admin account.

@@ -12,3 +12,6 @@ export type { Daemon, DaemonServer, PowerAction, ServerState } from '@bridge/dae
 export type { RevocationBus, Revocation } from '@bridge/bus';
 export { InProcessBus } from '@bridge/bus';
 export { CATALOGUE, PERMISSIONS, hasPermission, compile, type Permission } from '@contracts/permissions';
+export type { ExternalIdentity, IdentityAdapter } from './identity/identity';
+export { trustedHeaderIdentity, TRUSTED_HEADERS, type TrustedHeaderOptions } from './identity/trusted-header';
+export { jwtIdentity, type JwtIdentityOptions } from './identity/jwt';
