@@ -5,6 +5,7 @@ import { ensureDatabase, openDatabase, runMigrations, type DatabaseHandle } from
 import { startPrivateMariadb, type PrivateMariadb } from '@db/private-mariadb';
 import { InProcessBus, type RevocationBus } from '@bridge/bus';
 import type { Daemon } from '@bridge/daemon';
+import { registerPermissionCategory, type HostCategory } from '@contracts/permissions';
 import { RedisBus } from '@bridge/bus-redis';
 import { createHttpApp } from './app';
 import type { AnyRoute } from './http/manifest';
@@ -64,6 +65,11 @@ export interface BootOptions {
     /** Who is calling, as the host says (trusted header, host JWT, OIDC): linked accounts need no password. */
     readonly identity?: IdentityAdapter;
   };
+  /**
+   * Permission categories of the host's own (DESIGN §23), registered before anything is built: the catalogue API,
+   * the grid, the route guard (declare host routes with `route()` and pass them in `routes`) and `*` know them.
+   */
+  readonly categories?: Readonly<Record<string, HostCategory>>;
   /** The runner's sweeps (default: SWEEPS); tests add a jobs sweep with handlers of their own. */
   readonly sweeps?: readonly Sweep[];
 }
@@ -82,6 +88,7 @@ export async function openConfiguredDatabase(config: Config): Promise<{ handle: 
 
 /** The composition root: config → database → migrations → adapters → HTTP. */
 export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
+  for (const [name, def] of Object.entries(options.categories ?? {})) registerPermissionCategory(name, def);
   const config = loadConfig(options.env ?? process.env);
   const logger = createLogger(config.LOG_LEVEL);
   const secrets = resolveSecrets(config);
