@@ -16,3 +16,4 @@ export { route, reply, type RouteDef } from './http/manifest';
 export type { ExternalIdentity, IdentityAdapter } from './identity/identity';
 export { trustedHeaderIdentity, TRUSTED_HEADERS, type TrustedHeaderOptions } from './identity/trusted-header';
 export { jwtIdentity, type JwtIdentityOptions } from './identity/jwt';
+export { oidcIdentity, type OidcIdentityOptions } from './identity/oidc';

@@ -22,4 +22,16 @@ export interface IdentityAdapter {
   /** Shown in the activity log (`properties.via`) and the logs: 'trusted-header', 'jwt', 'oidc', … */
   readonly kind: string;
   resolveActor(req: Request): Promise<ExternalIdentity | null>;
+  /**
+   * Browser sign-in through the host's identity provider (OIDC): Cohost mounts `GET /auth/{kind}/login` and
+   * `GET /auth/{kind}/callback`, and on success starts its own session for the linked account.
+   */
+  readonly browserSignIn?: BrowserSignIn;
+}
+
+export interface BrowserSignIn {
+  /** Where to send the browser, and what the callback must check (kept in the session). */
+  start(): Promise<{ url: string; state: string; nonce: string; verifier: string }>;
+  /** Verifies the provider's answer on the callback URL and names the person. */
+  finish(callbackUrl: URL, expected: { state: string; nonce: string; verifier: string }): Promise<ExternalIdentity>;
 }
