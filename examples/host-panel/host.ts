@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import session from 'express-session';
 import { SignJWT } from 'jose';
+import { createRequire } from 'node:module';
+import { serverPage } from './page';
 import type { HostUser, HostUsers } from './users';
 
 declare module 'express-session' {
@@ -28,5 +30,8 @@ export function createHostApp(users: HostUsers, jwt: { secret: string; audience:
       .setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(jwt.secret));
     res.json({ token });
   });
+  // The host's page for one server, with Cohost's Users tab mounted in it (examples/host-panel/page.ts).
+  host.get('/servers/:uuid', signedIn, (req, res) => { res.type('html').send(serverPage(String(req.params.uuid))); });
+  host.get('/host-assets/vue.js', (_req, res) => { res.sendFile(createRequire(import.meta.url).resolve('vue/dist/vue.esm-browser.prod.js')); });
   return { host, signedIn };
 }

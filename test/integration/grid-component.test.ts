@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'vite';
@@ -17,6 +18,7 @@ let server: ServerRow;
 let friend: UserRow;
 let ownerKey: string;
 let lib: { CohostUsersTab: Component };
+let outDir = '';
 let vtu: typeof import('@vue/test-utils');
 type Dom = { document: { body: unknown }; happyDOM: { close(): Promise<void> } };
 let dom: Dom;
@@ -44,11 +46,17 @@ beforeAll(async () => {
   ownerKey = await makeApiKey(panel.app.db, owner);
   dom = await installDom(`${panel.url}/host/server`);
   // The library exactly as a host gets it: built by Vite library mode, then imported from web/lib/dist.
-  await build({ configFile: path.join(ROOT, 'web/lib/vite.config.ts'), logLevel: 'silent' });
+  // Into a directory of its own: the browser test builds web/lib/dist itself, perhaps at the same time.
+  outDir = mkdtempSync(path.join(ROOT, 'web/lib/.test-build-'));
+  await build({ configFile: path.join(ROOT, 'web/lib/vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
   vtu = await import('@vue/test-utils');
-  lib = await import(/* @vite-ignore */ pathToFileURL(path.join(ROOT, 'web/lib/dist/cohost-ui.js')).href) as typeof lib;
+  lib = await import(/* @vite-ignore */ pathToFileURL(path.join(outDir, 'cohost-ui.js')).href) as typeof lib;
 }, 120_000);
-afterAll(async () => { await dom?.happyDOM.close(); await panel?.close(); });
+afterAll(async () => {
+  await dom?.happyDOM.close();
+  await panel?.close();
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
 
 async function until(test: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200 && !test(); i++) { await vtu.flushPromises(); await new Promise((r) => setTimeout(r, 25)); }
