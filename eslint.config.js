@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'web/dist/', '.data/', 'db/migrations/', 'test/bench/results/', 'web/**/*.vue'] },
+  { ignores: ['node_modules/', 'web/dist/', 'web/lib/dist/', 'web/lib/.test-build-*/', '.data/', 'db/migrations/', 'test/bench/results/', 'web/**/*.vue'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

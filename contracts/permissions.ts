@@ -233,3 +233,69 @@ export function systemPermissions() {
   }
   return { object: 'system_permissions' as const, attributes: { permissions } };
 }
+
+/** A category a host panel adds to the catalogue (DESIGN §23), as Pelican plugins register theirs. */
+export interface HostCategory {
+  readonly description: string;
+  readonly keys: Readonly<Record<string, { readonly description: string; readonly sensitive?: boolean }>>;
+}
+
+const CATEGORY_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+const KEY_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
+const changeListeners: Array<() => void> = [];
+
+/** Called after a host category is registered, so derived tables (presets, the grid) take it in. */
+export function onCatalogueChange(listener: () => void): void {
+  changeListeners.push(listener);
+}
+
+/**
+ * Adds a host's category to the catalogue for this process: the catalogue API, the grid, the route guard, the
+ * matrix and `*` then know its keys like built-in ones. Registering the same definition again is a no-op (two
+ * panels in one process); a different one under a taken name throws, and so does a built-in name.
+ */
+export function registerPermissionCategory(name: string, def: HostCategory): void {
+  if (!CATEGORY_NAME.test(name)) throw new Error(`registerPermissionCategory: "${name}" must match ${CATEGORY_NAME}`);
+  const names = Object.keys(def.keys);
+  if (names.length === 0) throw new Error(`registerPermissionCategory: "${name}" has no keys`);
+  const bad = names.filter((k) => !KEY_NAME.test(k));
+  if (bad.length) throw new Error(`registerPermissionCategory: key names ${bad.join(', ')} must match ${KEY_NAME}`);
+  const catalogue = CATALOGUE as unknown as Record<string, CategoryDef>;
+  const keys: Record<string, KeyDef> = Object.fromEntries(names.map((k) => [k, def.keys[k]!.sensitive
+    ? { description: def.keys[k]!.description, sensitive: true as const } : { description: def.keys[k]!.description }]));
+  const existing = catalogue[name];
+  if (existing) {
+    if (JSON.stringify({ d: existing.description, keys: existing.keys }) === JSON.stringify({ d: def.description, keys })) return;
+    throw new Error(`registerPermissionCategory: the category "${name}" already exists`);
+  }
+  catalogue[name] = { description: def.description, keys };
+  (CATEGORIES as string[]).push(name);
+  for (const [key, k] of Object.entries(keys)) {
+    const full = `${name}.${key}` as Permission;
+    (PERMISSIONS as PermissionInfo[]).push({ key: full, category: name as Category, description: k.description, sensitive: k.sensitive === true });
+    (PERMISSION_KEYS as Permission[]).push(full);
+    KNOWN.add(full);
+  }
+  for (const listener of changeListeners) listener();
+}
+
+/** The `GET /api/client/permissions` body (Pterodactyl's `system_permissions`). */
+export type SystemPermissions = ReturnType<typeof systemPermissions>;
+
+/**
+ * Registers the categories a server's catalogue API lists and this build does not know (a host's, DESIGN §23), so a
+ * client (the SPA, the grid component) shows them exactly as the server guards them. Returns the names it added.
+ */
+export function adoptCatalogue(body: SystemPermissions): string[] {
+  const added: string[] = [];
+  for (const [name, def] of Object.entries(body.attributes.permissions)) {
+    if (Object.hasOwn(CATALOGUE, name)) continue;
+    const sensitive = new Set(def.sensitive);
+    registerPermissionCategory(name, {
+      description: def.description,
+      keys: Object.fromEntries(Object.entries(def.keys).map(([k, description]) => [k, { description, ...(sensitive.has(k) ? { sensitive: true } : {}) }])),
+    });
+    added.push(name);
+  }
+  return added;
+}

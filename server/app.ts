@@ -11,6 +11,7 @@ import { apiNotFound, errorHandler } from './http/errors';
 import type { AnyRoute } from './http/manifest';
 import { buildRouter, chain } from './http/router';
 import { manifest } from './routes';
+import { browserSignInRoutes } from './identity/browser-routes';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -49,6 +50,7 @@ export function createHttpApp(app: AppContext, routes: readonly AnyRoute[] = man
     if (req.is('application/json') || !req.headers['content-type']) return parser(req, res, next);
     next();
   };
+  if (app.identity?.browserSignIn) http.use(browserSignInRoutes(app, app.identity, browser));
   http.use(buildRouter(app, routes, { session, json }));
   http.use('/api', apiNotFound);
   http.use('/auth', apiNotFound);

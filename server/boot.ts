@@ -5,6 +5,7 @@ import { ensureDatabase, openDatabase, runMigrations, type DatabaseHandle } from
 import { startPrivateMariadb, type PrivateMariadb } from '@db/private-mariadb';
 import { InProcessBus, type RevocationBus } from '@bridge/bus';
 import type { Daemon } from '@bridge/daemon';
+import { registerPermissionCategory, type HostCategory } from '@contracts/permissions';
 import { RedisBus } from '@bridge/bus-redis';
 import { createHttpApp } from './app';
 import type { AnyRoute } from './http/manifest';
@@ -20,6 +21,7 @@ import { recoverStuckInstalls } from './services/startup/recover-installs';
 import { startReverseProxy } from './services/network/reverse-proxy';
 import { announcePasskeys } from './services/passkeys/relying-party';
 import { createLogger } from './logger';
+import type { IdentityAdapter } from './identity/identity';
 import { ServerThrottles } from './http/server-throttles';
 import { RedisSharedStore } from './shared/redis-store';
 import { InProcessStore, type SharedStore } from './shared/shared-store';
@@ -59,7 +61,16 @@ export interface BootOptions {
    * Adapters a host panel plugs in instead of Cohost's own (docs/embedding.md): its daemon (e.g. a WingsDaemon),
    * its mailer, its revocation bus. Whatever is passed is the host's to close.
    */
-  readonly adapters?: { readonly daemon?: Daemon; readonly mailer?: Mailer; readonly bus?: RevocationBus };
+  readonly adapters?: {
+    readonly daemon?: Daemon; readonly mailer?: Mailer; readonly bus?: RevocationBus;
+    /** Who is calling, as the host says (trusted header, host JWT, OIDC): linked accounts need no password. */
+    readonly identity?: IdentityAdapter;
+  };
+  /**
+   * Permission categories of the host's own (DESIGN §23), registered before anything is built: the catalogue API,
+   * the grid, the route guard (declare host routes with `route()` and pass them in `routes`) and `*` know them.
+   */
+  readonly categories?: Readonly<Record<string, HostCategory>>;
   /** The runner's sweeps (default: SWEEPS); tests add a jobs sweep with handlers of their own. */
   readonly sweeps?: readonly Sweep[];
 }
@@ -78,6 +89,7 @@ export async function openConfiguredDatabase(config: Config): Promise<{ handle: 
 
 /** The composition root: config → database → migrations → adapters → HTTP. */
 export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
+  for (const [name, def] of Object.entries(options.categories ?? {})) registerPermissionCategory(name, def);
   const config = loadConfig(options.env ?? process.env);
   const logger = createLogger(config.LOG_LEVEL);
   const secrets = resolveSecrets(config);
@@ -103,7 +115,7 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const throttles = new ServerThrottles(clock, shared, config.SERVER_THROTTLES, (err) => logger.warn({ err }, 'throttle store unavailable; request let through'));
     const work = new BackgroundWork();
     const migrations = new RunningMigrations();
-    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, work, migrations, shared };
+    const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, work, migrations, shared, identity: given.identity ?? null };
     closers.unshift(() => work.stop());
     await syncBundledSoftware(app.db, clock.now());
     // The private MariaDB doubles as the default database host (DESIGN §15), reached through its own admin account.

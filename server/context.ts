@@ -7,6 +7,7 @@ import type { ServerThrottles } from './http/server-throttles';
 import type { BackgroundWork } from './jobs/background';
 import type { SharedStore } from './shared/shared-store';
 import type { Logger } from './logger';
+import type { IdentityAdapter } from './identity/identity';
 import type { Mailer } from './mail/mailer';
 import type { Secrets } from './secrets';
 import type { RunningMigrations } from './services/migration/running-migrations';
@@ -35,4 +36,6 @@ export interface AppContext {
   readonly migrations: RunningMigrations;
   /** Single-use ids and counters shared by every panel instance (Redis when REDIS_URL is set). */
   readonly shared: SharedStore;
+  /** The host's identity adapter (DESIGN §23), when Cohost is embedded in a panel that owns its users. */
+  readonly identity?: IdentityAdapter | null;
 }

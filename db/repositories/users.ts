@@ -67,3 +67,9 @@ export async function advanceTotpStep(db: Executor, id: number, step: number): P
     .where(and(eq(users.id, id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))));
   return result.affectedRows === 1;
 }
+
+/** The account linked to a host identity (DESIGN §23). */
+export async function findUserByExternalId(db: Executor, externalId: string): Promise<UserRow | null> {
+  const [row] = await db.select().from(users).where(eq(users.externalId, externalId)).limit(1);
+  return row ?? null;
+}

@@ -22,6 +22,11 @@ export const users = mysqlTable('users', {
   requireTwoFactor: boolean('require_two_factor').notNull().default(false),
   /** How many passkeys the user holds (kept in the transaction that adds or removes one): read on every request. */
   passkeyCount: int('passkey_count', { unsigned: true }).notNull().default(0),
+  /**
+   * The host panel's id for this person when the account is linked to a host identity (DESIGN §23): such an account
+   * signs in through the host's identity adapter and may have no password.
+   */
+  externalId: varchar('external_id', { length: 191 }).unique(),
   createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
   updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
 });

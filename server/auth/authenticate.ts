@@ -2,12 +2,14 @@ import type { Request } from 'express';
 import ipaddr from 'ipaddr.js';
 import { findApiKeyPrincipal, findSessionPrincipal, type Principal } from '@db/repositories/principal';
 import { touchApiKey } from '@db/repositories/api-keys';
+import { findServerWithMembership } from '@db/repositories/servers';
 import type { AppContext } from '../context';
 import { forbidden, unauthenticated } from '../http/errors';
 import type { Actor } from '../http/types';
 import { parseApiKey, sameHash, sha256 } from './api-key-token';
 import { checkCsrf } from './csrf';
 import { CachingSessionStore } from './session';
+import { linkExternalAccount } from '../services/identity/link-account';
 
 export const SUSPENDED_MESSAGE = 'This account has been suspended.';
 const TOUCH_EVERY_MS = 60_000;
@@ -30,7 +32,9 @@ export async function authenticate(
   const userAgent = (req.get('user-agent') ?? '').slice(0, 500);
   const serverRef = opts.serverRef ?? null;
   const header = req.get('authorization');
-  if (header?.startsWith('Bearer ')) {
+  const bearer = header?.startsWith('Bearer ') === true;
+  // With a host identity adapter (DESIGN §23), a Bearer that is not a `ptlc_` key is the adapter's (a host JWT).
+  if (bearer && (!app.identity || header!.slice(7).trim().startsWith('ptlc_'))) {
     if (!opts.allowApiKey) throw forbidden('This action requires a session; API keys cannot perform it.');
     const parsed = parseApiKey(header.slice(7).trim());
     if (!parsed) throw unauthenticated();
@@ -47,6 +51,18 @@ export async function authenticate(
       await touchApiKey(app.db, found.key.id, now);
     }
     return { actor: { user: found.user, apiKey: found.key, ip, userAgent }, principal: found };
+  }
+
+  if (app.identity) {
+    const identity = await app.identity.resolveActor(req);
+    if (identity) {
+      if (!opts.allowApiKey && bearer) throw forbidden('This action requires a session; API keys cannot perform it.');
+      const user = await linkExternalAccount(app, identity, { ip, userAgent, via: app.identity.kind });
+      if (user.suspended) throw unauthenticated(SUSPENDED_MESSAGE);
+      const found = serverRef ? await findServerWithMembership(app.db, serverRef, user.id) : null;
+      // No CSRF check: the request carries no Cohost cookie; the host's proxy or token is the credential.
+      return { actor: { user, apiKey: null, ip, userAgent }, principal: { user, server: found?.server ?? null, subuser: found?.subuser ?? null } };
+    }
   }
 
   let principal = await sessionPrincipal(app, req, serverRef, opts.withAllocations === true);

@@ -10,6 +10,8 @@ declare module 'express-session' {
     /** A half-finished 2FA sign-in. */
     pending2fa?: { userId: number; token: string; expiresAt: number };
     csrf?: string;
+    /** An OIDC sign-in under way (DESIGN §23): what the callback must see again. */
+    oidc?: { state: string; nonce: string; verifier: string; expiresAt: number };
   }
 }
 

@@ -14,8 +14,10 @@ const passwordBody = z.object({
   password: z.string().min(8, 'must be at least 8 characters').max(1024),
   password_confirmation: z.string().max(1024),
 }).refine((b) => b.password === b.password_confirmation, { path: ['password_confirmation'], message: 'does not match the password' });
-const enableBody = z.object({ code: z.string().min(1).max(16), password });
-const disableBody = z.object({ password });
+// A linked account (DESIGN §23) has no password to give: requirePassword asks for one only where one exists.
+const optionalPassword = z.string().max(1024).default('');
+const enableBody = z.object({ code: z.string().min(1).max(16), password: optionalPassword });
+const disableBody = z.object({ password: optionalPassword });
 
 const disable = route({
   method: 'DELETE', path: '/api/client/account/two-factor', need: 'auth', body: disableBody,

@@ -10,7 +10,7 @@ export interface TestPanel extends Cohost {
 }
 
 /** A real panel on an ephemeral port, with its own database and data directory. */
-export async function startTestPanel(options: { env?: Record<string, string>; clock?: BootOptions['clock']; adapters?: BootOptions['adapters']; routes?: BootOptions['routes']; sweeps?: BootOptions['sweeps'] } = {}): Promise<TestPanel> {
+export async function startTestPanel(options: { env?: Record<string, string>; clock?: BootOptions['clock']; adapters?: BootOptions['adapters']; routes?: BootOptions['routes']; sweeps?: BootOptions['sweeps']; categories?: BootOptions['categories'] } = {}): Promise<TestPanel> {
   const database = await createTestDatabase({ migrate: false });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cohost-panel-'));
   const cohost = await bootCohost({
@@ -22,6 +22,7 @@ export async function startTestPanel(options: { env?: Record<string, string>; cl
     ...(options.adapters ? { adapters: options.adapters } : {}),
     ...(options.routes ? { routes: options.routes } : {}),
     ...(options.sweeps ? { sweeps: options.sweeps } : {}),
+    ...(options.categories ? { categories: options.categories } : {}),
   });
   return {
     ...cohost, database, dataDir,

@@ -10,6 +10,7 @@ import { HttpClient, type HttpResult } from '../factories/http';
 import { startTestPanel, type TestPanel } from '../factories/panel';
 import { makeApiKey, makeServer, makeSubuser, makeUser, TEST_PASSWORD } from '../factories/records';
 import { FIXTURES, VARIANTS, type Fixture, type Prepared, type Scene } from './fixtures';
+import { HOST_CATEGORIES, HOST_ROUTES } from './fixtures-host';
 import { killToOffline } from './processes';
 
 /**
@@ -24,7 +25,8 @@ type Mode = 'session' | 'apiKey';
 type Expect = 'ok' | 'reachable' | 401 | 403 | 404 | 409;
 interface Case { role: Role; mode: Mode; expect: Expect }
 
-const routes = manifest as readonly RouteDef<unknown, unknown>[];
+// Cohost's manifest plus a host panel's own routes guarded by a host-registered category (DESIGN §23).
+const routes = [...manifest, ...HOST_ROUTES] as readonly RouteDef<unknown, unknown>[];
 const idOf = (def: RouteDef<unknown, unknown>) => `${def.method} ${def.path}`;
 const hasServer = (def: RouteDef<unknown, unknown>) => def.path.includes(':server');
 
@@ -95,7 +97,9 @@ beforeAll(async () => {
   process.env.SAMPLE_BOOT_MS = '0';
   // The migration fixtures' source is a loopback HTTP server. APP_URL names a domain: passkeys are off at an IP
   // address (DESIGN §22), and their routes need them on.
-  panel = await startTestPanel({ env: { MIGRATION_ALLOW_PRIVATE_HOSTS: 'true', APP_URL: 'http://localhost:8080' } });
+  panel = await startTestPanel({
+    env: { MIGRATION_ALLOW_PRIVATE_HOSTS: 'true', APP_URL: 'http://localhost:8080' }, categories: HOST_CATEGORIES, routes,
+  });
   // Same password, cheap argon2id parameters: sign-ins stay real but fast.
   cheapHash = await argon2.hash(TEST_PASSWORD, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 });
 });

@@ -1,4 +1,4 @@
-import { ALWAYS_GRANTED, CATALOGUE, CATEGORIES, compile, PERMISSIONS, type Category, type Permission, type PermissionInfo } from '@contracts/permissions';
+import { ALWAYS_GRANTED, CATALOGUE, CATEGORIES, compile, onCatalogueChange, PERMISSIONS, type Category, type Permission, type PermissionInfo } from '@contracts/permissions';
 import { ASSIGNABLE_KEYS, PRESETS, type PresetName } from '@contracts/presets';
 
 /**
@@ -12,14 +12,24 @@ export interface GridCategory {
 }
 
 /** One card per category, in catalogue order; the always-granted websocket category is hidden. */
-export const GRID_CATEGORIES: readonly GridCategory[] = CATEGORIES.filter((c) => c !== 'websocket').map((name) => ({
-  name,
-  description: CATALOGUE[name].description,
-  keys: PERMISSIONS.filter((p) => p.category === name),
-}));
+export const GRID_CATEGORIES: readonly GridCategory[] = [];
+const SENSITIVE = new Set<Permission>();
+const ORDER = new Map<Permission, number>();
 
-const SENSITIVE = new Set<Permission>(PERMISSIONS.filter((p) => p.sensitive).map((p) => p.key));
-const ORDER = new Map<Permission, number>(ASSIGNABLE_KEYS.map((k, i) => [k, i]));
+/** Fills the tables from the catalogue; again when a host's categories are registered (registerHostCategories). */
+function build(): void {
+  (GRID_CATEGORIES as GridCategory[]).splice(0, GRID_CATEGORIES.length, ...CATEGORIES.filter((c) => c !== 'websocket').map((name) => ({
+    name,
+    description: CATALOGUE[name].description,
+    keys: PERMISSIONS.filter((p) => p.category === name),
+  })));
+  SENSITIVE.clear();
+  for (const p of PERMISSIONS) if (p.sensitive) SENSITIVE.add(p.key);
+  ORDER.clear();
+  ASSIGNABLE_KEYS.forEach((k, i) => ORDER.set(k, i));
+}
+build();
+onCatalogueChange(build);
 
 export function isSensitive(key: Permission): boolean {
   return SENSITIVE.has(key);

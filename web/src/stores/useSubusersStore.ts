@@ -1,5 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import { adoptCatalogue, type SystemPermissions } from '@contracts/permissions';
+import { api } from '@web/api/http';
 import { subusersApi } from '@web/api/subusers';
 import type { Subuser } from '@web/api/types';
 
@@ -8,11 +10,21 @@ export const useSubusersStore = defineStore('subusers', () => {
   const server = ref<string | null>(null);
   const users = ref<Subuser[]>([]);
   const loading = ref(false);
+  /** Bumped when the server's catalogue adds a host's categories, so the grid re-renders with them. */
+  const catalogueVersion = ref(0);
+  let catalogueRead = false;
+
+  async function readCatalogue(): Promise<void> {
+    if (catalogueRead) return;
+    if (adoptCatalogue(await api.get<SystemPermissions>('/api/client/permissions')).length) catalogueVersion.value += 1;
+    catalogueRead = true;
+  }
 
   async function load(id: string): Promise<void> {
     loading.value = true;
     try {
-      users.value = await subusersApi.list(id);
+      const [list] = await Promise.all([subusersApi.list(id), readCatalogue()]);
+      users.value = list;
       server.value = id;
     } finally {
       loading.value = false;
@@ -46,5 +58,5 @@ export const useSubusersStore = defineStore('subusers', () => {
     upsert(await subusersApi.resend(id, uuid));
   }
 
-  return { server, users, loading, load, create, update, remove, resend };
+  return { server, users, loading, catalogueVersion, readCatalogue, load, create, update, remove, resend };
 });
