@@ -10,8 +10,8 @@ export const users = mysqlTable('users', {
   password: varchar('password', { length: 255 }),
   rootAdmin: boolean('root_admin').notNull().default(false),
   suspended: boolean('suspended').notNull().default(false),
-  /** `pending`: created by an invite and not yet accepted. */
-  status: varchar('status', { length: 16, enum: ['active', 'pending'] }).notNull().default('active'),
+  /** `pending`: created by an invite and not yet accepted; `deleted`: soft-deleted by an admin (DESIGN §21). */
+  status: varchar('status', { length: 16, enum: ['active', 'pending', 'deleted'] }).notNull().default('active'),
   totpEnabled: boolean('totp_enabled').notNull().default(false),
   totpSecret: text('totp_secret'),
   /** The last accepted TOTP time step: a code from this step or earlier is never accepted again. */
@@ -22,6 +22,8 @@ export const users = mysqlTable('users', {
   requireTwoFactor: boolean('require_two_factor').notNull().default(false),
   /** How many passkeys the user holds (kept in the transaction that adds or removes one): read on every request. */
   passkeyCount: int('passkey_count', { unsigned: true }).notNull().default(0),
+  /** Soft delete (DESIGN §21): hidden and unable to sign in at once; runner jobs clean up the servers. */
+  deletedAt: datetime('deleted_at', { mode: 'date', fsp: 3 }),
   createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
   updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
 });

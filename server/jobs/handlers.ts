@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AppContext } from '../context';
 import type { JobRow } from '@db/schema/jobs';
+import { SERVER_CLEANUP_JOB, serverCleanupJob } from '../services/admin/users/server-cleanup-job';
 
 /** One kind of queued job. `payload` is parsed with the handler's schema before `run` sees it. */
 export interface JobHandler<P = unknown> {
@@ -18,4 +19,6 @@ export const defineJob = <P>(handler: JobHandler<P>): JobHandler<P> => handler;
  * The panel's job kinds, by name. Mass mail (§21) and soft-delete cleanup add theirs here at merge. A runner claims
  * only the kinds it has handlers for, so during a rolling upgrade a job of a new kind waits for a panel that knows it.
  */
-export const JOB_HANDLERS: JobHandlers = {};
+export const JOB_HANDLERS: JobHandlers = {
+  [SERVER_CLEANUP_JOB]: serverCleanupJob,
+};
