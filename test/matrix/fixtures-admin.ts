@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createDatabaseHost } from '@server/services/databases/create-database-host';
 import { generateUsablePair } from '@bridge/sftp/host-key';
 import { insertAdminRole, setRolesOfUser } from '@db/repositories/admin-roles';
 import { insertSshKey } from '@db/repositories/ssh-keys';
@@ -25,6 +27,13 @@ export interface AdminPrepared {
 export type AdminFixture = (s: AdminScene) => Promise<AdminPrepared> | AdminPrepared;
 
 const unique = () => randomBytes(5).toString('hex');
+const GENERIC = JSON.parse(readFileSync(new URL('../../server/software/generic.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+/** The test MariaDB (the one DATABASE_URL names) doubles as a database host. */
+function testHost() {
+  const url = new URL(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306');
+  return { host: url.hostname, port: Number(url.port || 3306), username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+}
 const A = '/api/application';
 
 async function role(app: AppContext, permissions: string[] = []) {
@@ -68,6 +77,13 @@ export const ADMIN_FIXTURES: Readonly<Record<string, AdminFixture>> = {
     const key = await insertSshKey(s.app.db, { userId: owner.id, name: 'k', fingerprint: `SHA256:${unique()}`, publicKey: 'ssh-ed25519 AAAA', createdAt: new Date() });
     return { params: { id: String(key.id) } };
   },
+  [`POST ${A}/database-hosts`]: () => ({ body: { name: `host-${unique()}`, ...testHost() } }),
+  [`DELETE ${A}/database-hosts/:name`]: async (s) => {
+    const host = await createDatabaseHost(s.app, { name: `host-${unique()}`, ...testHost() });
+    return { params: { name: host.name } };
+  },
+  [`GET ${A}/software/:id`]: () => ({ params: { id: 'generic' }, query: { format: 'ptdl' } }),
+  [`POST ${A}/software`]: () => ({ body: { definition: { ...GENERIC, id: `imported-${unique()}` } } }),
   [`POST ${A}/api-keys`]: () => ({ body: { description: 'matrix' }, sessionOnly: true }),
   [`DELETE ${A}/api-keys/:identifier`]: async (s) => {
     // The caller's own key (an unknown identifier answers 404 to everyone allowed in).
