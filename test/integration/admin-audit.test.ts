@@ -62,6 +62,16 @@ describe('application keys', () => {
     expect((await admin.get(`/api/application/servers/${server.id}`)).body.attributes.suspended).toBe(true);
     const build = await admin.request('PATCH', `/api/application/servers/${server.id}/build`, { feature_limits: { backups: 0, databases: 2 } });
     expect(build.body.attributes.feature_limits).toMatchObject({ backups: 0, databases: 2 });
+    const owner = await makeUser(panel.app.db);
+    const made = await admin.post('/api/application/servers', { name: 'from admin', user: owner.id, startup: 'node x.mjs', feature_limits: { backups: 1 } });
+    expect(made.status).toBe(403); // servers.create is not among this admin's keys
+    const creator = await signedIn(panel, await makeAdmin(panel, ['servers.create']));
+    const ok = await creator.post('/api/application/servers', { name: 'from admin', user: owner.id, startup: 'node x.mjs', feature_limits: { backups: 1 } });
+    expect(ok.status).toBe(201);
+    expect(ok.body.attributes).toMatchObject({ name: 'from admin', user: owner.id, feature_limits: { backups: 1 } });
+    const missing = await creator.post('/api/application/servers', { name: 'x', user: 999999999, startup: 'node x.mjs' });
+    expect(missing.status).toBe(422);
+    expect(missing.body.errors[0].meta.source_field).toBe('user');
   });
 });
 

@@ -67,6 +67,7 @@ export const ADMIN_FIXTURES: Readonly<Record<string, AdminFixture>> = {
   [`POST ${A}/roles`]: () => ({ body: { name: `made-${unique()}`, permissions: [] } }),
   [`PATCH ${A}/roles/:role`]: async (s) => ({ params: { role: String((await role(s.app)).id) }, body: { name: `edited-${unique()}`, permissions: [] } }),
   [`DELETE ${A}/roles/:role`]: async (s) => ({ params: { role: String((await role(s.app)).id) } }),
+  [`POST ${A}/servers`]: async (s) => ({ body: { name: 'made by admin', user: (await s.user()).id, startup: 'node sample-game-server.mjs', feature_limits: { backups: 1 } } }),
   [`GET ${A}/servers/:id`]: (s) => serverParam(s),
   [`POST ${A}/servers/:id/suspend`]: (s) => serverParam(s),
   [`POST ${A}/servers/:id/unsuspend`]: (s) => serverParam(s),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { route } from '../../http/manifest';
-import { findServerForAdmin, listServersForAdmin, setServerSuspended, updateServerBuild } from '../../services/admin/servers';
+import { reply, route } from '../../http/manifest';
+import { createServerAsAdmin, findServerForAdmin, listServersForAdmin, setServerSuspended, updateServerBuild } from '../../services/admin/servers';
 import { applicationServerItem } from '../../services/admin/transformers';
 import { pageQuery } from './query';
 
@@ -16,6 +16,14 @@ export const adminServerRoutes = [
   route({
     method: 'GET', path: P, need: 'admin:servers.view', query: z.object({ ...pageQuery, search: z.string().max(191).optional() }),
     handler: async ({ app, query }) => listServersForAdmin(app, query.search, query.page, query.per_page),
+  }),
+  route({
+    method: 'POST', path: P, need: 'admin:servers.create',
+    body: z.object({
+      name: z.string().min(1).max(191), user: z.number().int().positive(), software: z.string().min(1).max(64).optional(),
+      startup: z.string().min(1).max(4096).optional(), description: z.string().max(2000).optional(), feature_limits: buildBody.shape.feature_limits,
+    }).refine((v) => v.software !== undefined || v.startup !== undefined, { message: 'Give a software or a startup command.', path: ['software'] }),
+    handler: async ({ app, actor, body }) => reply(201, applicationServerItem(await createServerAsAdmin(app, actor, body))),
   }),
   route({
     method: 'GET', path: `${P}/:id`, need: 'admin:servers.view',

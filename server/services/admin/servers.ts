@@ -2,7 +2,9 @@ import { findServerById, listAllServers } from '@db/repositories/admin-users';
 import { lockServer, updateServerRow } from '@db/repositories/servers';
 import type { ServerRow } from '@db/schema/servers';
 import type { AppContext } from '../../context';
-import { notFound } from '../../http/errors';
+import { findUserById } from '@db/repositories/users';
+import { notFound, validationError } from '../../http/errors';
+import { createServer } from '../create-server';
 import type { Actor } from '../../http/types';
 import { diff, logAdminAction } from './audit';
 import { applicationServerItem, paginated } from './transformers';
@@ -63,4 +65,31 @@ export async function updateServerBuild(app: AppContext, actor: Actor, serverId:
     if (change) await logAdminAction(tx, app.clock, actor, 'server.build', { server: server.uuid, ...change }, server.id);
     return { ...server, ...next };
   });
+}
+
+export interface NewServerBody {
+  readonly name: string;
+  /** The owner's user id (Pterodactyl's `user`). */
+  readonly user: number;
+  /** A software definition id (Pterodactyl's `egg`); without it the generic runner with `startup`. */
+  readonly software?: string | undefined;
+  readonly startup?: string | undefined;
+  readonly description?: string | undefined;
+  readonly feature_limits?: BuildPatch['feature_limits'];
+}
+
+/** Pterodactyl's `POST /api/application/servers`: the CLI's `server:create`, for an owner given by id, audited. */
+export async function createServerAsAdmin(app: AppContext, actor: Actor, body: NewServerBody): Promise<ServerRow> {
+  const owner = await findUserById(app.db, body.user);
+  if (!owner || owner.status !== 'active') throw validationError('user', `No active account has the id ${body.user}.`, 'exists');
+  const created = await app.db.transaction(async (tx) => {
+    const server = await createServer(tx, {
+      owner: owner.email, name: body.name,
+      ...(body.software ? { software: body.software } : {}), ...(body.startup ? { command: body.startup } : {}),
+      ...(body.description ? { description: body.description } : {}),
+    }, app.clock.now());
+    await logAdminAction(tx, app.clock, actor, 'server.create', { server: server.uuid, owner: owner.uuid, new: { name: server.name, software: body.software ?? null } }, server.id);
+    return server;
+  });
+  return body.feature_limits ? updateServerBuild(app, actor, created.id, { feature_limits: body.feature_limits }) : created;
 }
