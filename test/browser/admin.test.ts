@@ -12,6 +12,7 @@ let browser: Browser;
 let superAdmin: UserRow;
 let support: UserRow;
 let customer: UserRow;
+let staff: UserRow;
 
 async function admin(permissions: string[] | 'super'): Promise<UserRow> {
   const user = await makeUser(panel.app.db, { rootAdmin: true });
@@ -27,6 +28,7 @@ beforeAll(async () => {
   superAdmin = await admin('super');
   support = await admin(['users.view', 'users.impersonate', 'ssh-keys.view']);
   customer = await makeUser(panel.app.db, { email: 'customer-browser@example.com' });
+  staff = await makeUser(panel.app.db, { rootAdmin: true, email: 'staff-browser@example.com' });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -66,10 +68,20 @@ describe('the admin area', () => {
     await page.locator('[data-role="billing-only"]').waitFor();
     expect(await page.locator('[data-role="super-admin"]').textContent()).toContain('(reserved)');
 
+    // Assign the new role to a staff admin from their user record.
+    await page.locator('.admin-menu').getByRole('link', { name: 'Users' }).click();
+    const staffRow = page.locator(`[data-user="${staff.email}"]`);
+    await staffRow.getByRole('button', { name: 'Edit' }).click();
+    const editor = page.locator(`[data-editor="${staff.email}"]`);
+    await editor.getByLabel('billing-only').check();
+    await editor.getByRole('button', { name: 'Save roles' }).click();
+    await expect.poll(() => staffRow.locator('td').nth(3).textContent()).toBe('billing-only');
+
     await page.getByRole('link', { name: 'Audit Log' }).click();
     await page.getByTestId('admin-audit').waitFor();
     await expect.poll(async () => (await page.getByTestId('admin-audit').textContent()) ?? '').toContain('admin:role.create');
     expect(await page.getByTestId('admin-audit').textContent()).toContain('admin:user.suspend');
+    expect(await page.getByTestId('admin-audit').textContent()).toContain('admin:user.roles');
     for (const [link, id] of [['Servers', 'admin-servers'], ['SSH Keys', 'admin-ssh-keys'], ['Tasks', 'admin-tasks']] as const) {
       await page.locator('.admin-menu').getByRole('link', { name: link, exact: true }).click();
       await page.getByTestId(id).waitFor();

@@ -1,5 +1,5 @@
 import type { AdminPermission } from '@contracts/admin-permissions';
-import { api } from './http';
+import { api, request } from './http';
 import type { Item, List } from './types';
 
 /** The admin API (`/api/application`, DESIGN §21) as the admin UI reads it. */
@@ -36,6 +36,10 @@ export const adminApi = {
     api.post<Item<AdminUser> & { meta: { temporary_password: string | null } }>(`${A}/users`, body),
   suspend: (id: number, on: boolean) => api.post(`${A}/users/${id}/${on ? 'suspend' : 'unsuspend'}`),
   deleteUser: (id: number) => api.del(`${A}/users/${id}`),
+  updateUser: (id: number, body: Partial<{ root_admin: boolean; require_two_factor: boolean; email: string; username: string }>) =>
+    request<Item<AdminUser>>('PATCH', `${A}/users/${id}`, { body }),
+  setRoles: (id: number, roles: number[]) => api.put(`${A}/users/${id}/roles`, { roles }),
+  resetTwoFactor: (id: number) => api.post(`${A}/users/${id}/two-factor/reset`),
   impersonate: (id: number) => api.post(`${A}/users/${id}/impersonate`),
   roles: async () => items(await api.get<List<Item<AdminRole>>>(`${A}/roles`)),
   catalogue: async () => (await api.get<Item<{ groups: CatalogueGroup[] }>>(`${A}/permissions`)).attributes.groups,
