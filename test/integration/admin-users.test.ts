@@ -99,6 +99,14 @@ describe('admin users', () => {
     expect((await admin.post('/api/client/account/ssh-keys', { name: 'x', public_key: generateUsablePair().public })).status).toBe(200);
     const [rows] = await panel.app.pool.query("SELECT actor_id, impersonator_id FROM activity_logs WHERE event = 'user:ssh-key.create' AND actor_id = ?", [target.id]);
     expect(rows).toEqual([{ actor_id: target.id, impersonator_id: adminUser.id }]);
+    // The server's own activity log shows both to its readers.
+    const server = await makeServer(panel.app.db, target);
+    expect((await admin.post(`/api/client/servers/${server.identifier}/settings/rename`, { name: 'renamed while impersonated' })).status).toBe(204);
+    const log = await admin.get(`/api/client/servers/${server.identifier}/activity`);
+    expect(log.body.data[0].attributes).toMatchObject({
+      event: 'server:settings.rename',
+      relationships: { actor: { attributes: { uuid: target.uuid } }, impersonator: { attributes: { uuid: adminUser.uuid } } },
+    });
     // The admin area is closed while acting as the customer.
     expect((await admin.post(`/api/application/users/${target.id}/impersonate`)).status).toBe(403);
     const stop = await admin.post('/api/client/account/impersonation/stop');
