@@ -1,4 +1,5 @@
 import { and, desc, eq, like, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/mysql-core';
 import type { Executor } from '../client';
 import { activityLogs, type ActivityRow } from '../schema/activity';
 import { users, type UserRow } from '../schema/users';
@@ -21,7 +22,11 @@ export interface ActivityFilter {
 export interface ActivityWithActor {
   readonly row: ActivityRow;
   readonly actor: UserRow | null;
+  /** The admin who was impersonating the actor (DESIGN §21), when there was one. */
+  readonly impersonator?: { uuid: string; email: string; username: string | null } | null;
 }
+
+const impersonators = alias(users, 'impersonators');
 
 function where(filter: ActivityFilter): SQL | undefined {
   const parts: SQL[] = [eq(activityLogs.serverId, filter.serverId)];
@@ -42,9 +47,13 @@ export async function listServerActivity(
 ): Promise<{ rows: ActivityWithActor[]; total: number }> {
   const [count] = await db.select({ n: sql<number>`count(*)` }).from(activityLogs)
     .leftJoin(users, eq(users.id, activityLogs.actorId)).where(where(filter));
-  const rows = await db.select({ row: activityLogs, actor: users }).from(activityLogs)
-    .leftJoin(users, eq(users.id, activityLogs.actorId)).where(where(filter))
+  const rows = await db.select({
+    row: activityLogs, actor: users,
+    impersonator: { uuid: impersonators.uuid, email: impersonators.email, username: impersonators.username },
+  }).from(activityLogs)
+    .leftJoin(users, eq(users.id, activityLogs.actorId))
+    .leftJoin(impersonators, eq(impersonators.id, activityLogs.impersonatorId)).where(where(filter))
     .orderBy(desc(activityLogs.timestamp), desc(activityLogs.id))
     .limit(page.limit).offset(page.offset);
-  return { rows, total: Number(count?.n ?? 0) };
+  return { rows: rows.map((r) => ({ ...r, impersonator: r.impersonator?.uuid ? r.impersonator : null })), total: Number(count?.n ?? 0) };
 }

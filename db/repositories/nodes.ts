@@ -18,3 +18,7 @@ export async function findNodeByUuid(db: Executor, uuid: string): Promise<NodeRo
   const [row] = await db.select().from(nodes).where(eq(nodes.uuid, uuid)).limit(1);
   return row ?? null;
 }
+
+export async function listNodes(db: Executor): Promise<NodeRow[]> {
+  return db.select().from(nodes).orderBy(nodes.id);
+}

@@ -60,3 +60,8 @@ export async function lockServer(db: Executor, serverId: number): Promise<Server
 export async function setServerOwner(db: Executor, serverId: number, ownerId: number, now: Date): Promise<void> {
   await db.update(servers).set({ ownerId, updatedAt: now }).where(eq(servers.id, serverId));
 }
+
+/** Admin edits of a server row (suspension, limits, details). */
+export async function updateServerRow(db: Executor, serverId: number, patch: Partial<NewServer>): Promise<void> {
+  await db.update(servers).set(patch).where(eq(servers.id, serverId));
+}

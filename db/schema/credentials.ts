@@ -4,7 +4,14 @@ import { users } from './users';
 export const apiKeys = mysqlTable('api_keys', {
   id: bigint('id', { mode: 'number', unsigned: true }).autoincrement().primaryKey(),
   userId: bigint('user_id', { mode: 'number', unsigned: true }).notNull().references(() => users.id, { onDelete: 'cascade' }),
-  /** The 16 characters after `ptlc_`: public, used to find the key. */
+  /** `client` (`ptlc_`, the client API) or `application` (`ptla_`, the admin API of DESIGN §21). */
+  keyType: varchar('key_type', { length: 16, enum: ['client', 'application'] }).notNull().default('client'),
+  /**
+   * Application keys only: the admin permissions this key is limited to (null = all of its owner's). A key acts with
+   * the intersection of this list and its owner's admin permissions at the moment of the call.
+   */
+  adminPermissions: json('admin_permissions').$type<string[]>(),
+  /** The 16 characters after `ptlc_` / `ptla_`: public, used to find the key. */
   identifier: varchar('identifier', { length: 16 }).notNull().unique(),
   /** sha256 of the secret part (the secret is 32 random characters: a slow hash buys nothing). */
   tokenHash: varchar('token_hash', { length: 128 }).notNull(),

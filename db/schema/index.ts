@@ -11,3 +11,4 @@ export * from './network';
 export * from './migration';
 export * from './passkeys';
 export * from './mail';
+export * from './admin';

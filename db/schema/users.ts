@@ -10,8 +10,8 @@ export const users = mysqlTable('users', {
   password: varchar('password', { length: 255 }),
   rootAdmin: boolean('root_admin').notNull().default(false),
   suspended: boolean('suspended').notNull().default(false),
-  /** `pending`: created by an invite and not yet accepted. */
-  status: varchar('status', { length: 16, enum: ['active', 'pending'] }).notNull().default('active'),
+  /** `pending`: created by an invite and not yet accepted; `deleted`: soft-deleted by an admin (DESIGN §21). */
+  status: varchar('status', { length: 16, enum: ['active', 'pending', 'deleted'] }).notNull().default('active'),
   totpEnabled: boolean('totp_enabled').notNull().default(false),
   totpSecret: text('totp_secret'),
   /** The last accepted TOTP time step: a code from this step or earlier is never accepted again. */
@@ -27,6 +27,8 @@ export const users = mysqlTable('users', {
    * signs in through the host's identity adapter and may have no password.
    */
   externalId: varchar('external_id', { length: 191 }).unique(),
+  /** Soft delete (DESIGN §21): hidden and unable to sign in at once; runner jobs clean up the servers. */
+  deletedAt: datetime('deleted_at', { mode: 'date', fsp: 3 }),
   createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
   updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
 });

@@ -11,15 +11,20 @@ function randomString(length: number): string {
   return out;
 }
 
-export function mintApiKey(): { identifier: string; secret: string; token: string; hash: string } {
+/** `ptla_`: an application (admin API) key, as Pterodactyl's application keys (DESIGN §21). */
+export const APPLICATION_KEY_PREFIX = 'ptla_';
+export type ApiKeyType = 'client' | 'application';
+
+export function mintApiKey(type: ApiKeyType = 'client'): { identifier: string; secret: string; token: string; hash: string } {
   const identifier = randomString(16);
   const secret = randomString(32);
-  return { identifier, secret, token: `${API_KEY_PREFIX}${identifier}${secret}`, hash: sha256(secret) };
+  const prefix = type === 'client' ? API_KEY_PREFIX : APPLICATION_KEY_PREFIX;
+  return { identifier, secret, token: `${prefix}${identifier}${secret}`, hash: sha256(secret) };
 }
 
-export function parseApiKey(token: string): { identifier: string; secret: string } | null {
-  const m = /^ptlc_([A-Za-z0-9]{16})([A-Za-z0-9]{32})$/.exec(token);
-  return m ? { identifier: m[1] as string, secret: m[2] as string } : null;
+export function parseApiKey(token: string): { identifier: string; secret: string; type: ApiKeyType } | null {
+  const m = /^(ptlc|ptla)_([A-Za-z0-9]{16})([A-Za-z0-9]{32})$/.exec(token);
+  return m ? { identifier: m[2] as string, secret: m[3] as string, type: m[1] === 'ptla' ? 'application' : 'client' } : null;
 }
 
 export function sha256(value: string): string {

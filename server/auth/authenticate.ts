@@ -3,15 +3,18 @@ import ipaddr from 'ipaddr.js';
 import { findApiKeyPrincipal, findSessionPrincipal, type Principal } from '@db/repositories/principal';
 import { touchApiKey } from '@db/repositories/api-keys';
 import { findServerWithMembership } from '@db/repositories/servers';
+import { findUserById } from '@db/repositories/users';
+import type { UserRow } from '@db/schema/users';
 import type { AppContext } from '../context';
 import { forbidden, unauthenticated } from '../http/errors';
 import type { Actor } from '../http/types';
-import { parseApiKey, sameHash, sha256 } from './api-key-token';
+import { parseApiKey, sameHash, sha256, type ApiKeyType } from './api-key-token';
 import { checkCsrf } from './csrf';
 import { CachingSessionStore } from './session';
 import { linkExternalAccount } from '../services/identity/link-account';
 
-export const SUSPENDED_MESSAGE = 'This account has been suspended.';
+/** The sign-in refusal of a suspended account (DESIGN §21: "your account has been suspended"). */
+export const SUSPENDED_MESSAGE = 'Your account has been suspended.';
 const TOUCH_EVERY_MS = 60_000;
 
 export interface Authenticated {
@@ -26,7 +29,7 @@ export interface Authenticated {
  * suspension, a password change (session epoch) or a logout elsewhere (session row gone) act at the next request.
  */
 export async function authenticate(
-  app: AppContext, req: Request, opts: { allowApiKey: boolean; serverRef?: string | null; withAllocations?: boolean },
+  app: AppContext, req: Request, opts: { allowApiKey: boolean; serverRef?: string | null; withAllocations?: boolean; keyType?: ApiKeyType },
 ): Promise<Authenticated> {
   const ip = req.ip ?? '';
   const userAgent = (req.get('user-agent') ?? '').slice(0, 500);
@@ -37,9 +40,11 @@ export async function authenticate(
   if (bearer && (!app.identity || header!.slice(7).trim().startsWith('ptlc_'))) {
     if (!opts.allowApiKey) throw forbidden('This action requires a session; API keys cannot perform it.');
     const parsed = parseApiKey(header.slice(7).trim());
-    if (!parsed) throw unauthenticated();
+    // A client key (`ptlc_`) serves only the client API, an application key (`ptla_`) only the admin API.
+    const keyType = opts.keyType ?? 'client';
+    if (!parsed || parsed.type !== keyType) throw unauthenticated();
     const found = await findApiKeyPrincipal(app.db, parsed.identifier, serverRef, opts.withAllocations === true);
-    if (!found || !sameHash(found.key.tokenHash, sha256(parsed.secret))) throw unauthenticated();
+    if (!found || found.key.keyType !== keyType || !sameHash(found.key.tokenHash, sha256(parsed.secret))) throw unauthenticated();
     const now = app.clock.now();
     if (found.key.expiresAt && found.key.expiresAt <= now) throw unauthenticated('This API key has expired.');
     if (found.user.suspended) throw unauthenticated(SUSPENDED_MESSAGE);
@@ -80,7 +85,23 @@ export async function authenticate(
   }
   if (principal.user.suspended) throw unauthenticated(SUSPENDED_MESSAGE);
   checkCsrf(req);
-  return { actor: { user: principal.user, apiKey: null, ip, userAgent }, principal };
+  const impersonator = await impersonatorOf(app, req);
+  return { actor: { user: principal.user, apiKey: null, ip, userAgent, impersonator }, principal };
+}
+
+/**
+ * The admin behind an impersonating session, read fresh: one who was suspended, deleted, demoted or signed out
+ * everywhere (epoch bump) since ends the impersonated session too.
+ */
+async function impersonatorOf(app: AppContext, req: Request): Promise<UserRow | null> {
+  const by = req.session?.auth?.impersonator;
+  if (!by) return null;
+  const admin = await findUserById(app.db, by.userId);
+  if (!admin || admin.status !== 'active' || admin.suspended || !admin.rootAdmin || admin.sessionEpoch !== by.epoch) {
+    delete req.session.auth;
+    throw unauthenticated();
+  }
+  return admin;
 }
 
 async function sessionPrincipal(app: AppContext, req: Request, serverRef: string | null, withAllocations: boolean): Promise<Principal | null> {

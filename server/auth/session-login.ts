@@ -36,3 +36,15 @@ export async function restampSession(req: Request, epoch: number): Promise<void>
 export async function endSession(req: Request): Promise<void> {
   await new Promise<void>((resolve, reject) => req.session.destroy((e) => (e ? reject(e) : resolve())));
 }
+
+/**
+ * Impersonation (DESIGN §21): the session acts as `target` while remembering the admin, so every request is
+ * attributed to both; `stopImpersonating` signs the admin back in as themself. Both happen on a fresh session id.
+ */
+export async function startImpersonation(req: Request, res: Response, admin: Pick<UserRow, 'id' | 'sessionEpoch'>,
+  target: Pick<UserRow, 'id' | 'sessionEpoch'>): Promise<void> {
+  await regenerate(req);
+  req.session.auth = { userId: target.id, epoch: target.sessionEpoch, impersonator: { userId: admin.id, epoch: admin.sessionEpoch } };
+  issueCsrfToken(req, res);
+  await save(req);
+}

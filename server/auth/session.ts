@@ -6,7 +6,7 @@ import type { AppContext } from '../context';
 declare module 'express-session' {
   interface SessionData {
     /** The signed-in user and the session epoch they signed in under (a password change bumps the epoch). */
-    auth?: { userId: number; epoch: number };
+    auth?: { userId: number; epoch: number; impersonator?: { userId: number; epoch: number } };
     /** A half-finished 2FA sign-in. */
     pending2fa?: { userId: number; token: string; expiresAt: number };
     csrf?: string;

@@ -1,3 +1,4 @@
+import { grantSuperAdmin } from '@db/repositories/admin-roles';
 import type { ParseArgsConfig } from 'node:util';
 import type { DatabaseHandle } from '@db/client';
 import { createNode } from '../services/create-node';
@@ -57,6 +58,8 @@ export const commands: Record<string, CliCommand> = {
       const user = await createUser(db, {
         email: required(v, 'email'), username: required(v, 'username'), password: required(v, 'password'), rootAdmin: v.admin === true,
       }, new Date());
+      // An operator's admin is a super-admin (docs/admin.md): the CLI bootstraps the admin area.
+      if (user.rootAdmin) await grantSuperAdmin(db, user.id, new Date());
       return { uuid: user.uuid, email: user.email, username: user.username, root_admin: user.rootAdmin };
     },
   },

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
+import type { AdminPermission } from '@contracts/admin-permissions';
 import type { Permission } from '@contracts/permissions';
 import type { AppContext } from '../context';
 import type { Actor, ServerAccess } from './types';
@@ -8,9 +9,16 @@ import type { Actor, ServerAccess } from './types';
  * What a route needs before its handler runs:
  * - `public`: nothing; `auth`: a signed-in user (session or API key); `session`: a signed-in user through a session
  *   (never an API key); `access`: any member of the server in the path; `subuser`: a member through a subuser row;
- *   `owner`: the server's owner; a Permission: a member holding that key.
+ *   `owner`: the server's owner; a Permission: a member holding that key; `admin:<key>`: an admin whose roles grant
+ *   that admin key (DESIGN §21), through a session or an application (`ptla_`) key.
  */
-export type Need = 'public' | 'auth' | 'session' | 'access' | 'subuser' | 'owner' | Permission;
+export type AdminNeed = `admin:${AdminPermission}`;
+export type Need = 'public' | 'auth' | 'session' | 'access' | 'subuser' | 'owner' | Permission | AdminNeed;
+
+/** The admin key an `admin:` need names, or null. */
+export function adminKeyOf(need: Need): AdminPermission | null {
+  return need.startsWith('admin:') ? need.slice(6) as AdminPermission : null;
+}
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteContext<B, Q> {

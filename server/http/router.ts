@@ -5,7 +5,9 @@ import type { AppContext } from '../context';
 import { judgeAccess, normaliseServerRef } from '../services/server-access';
 import { requireEnrolled } from '../services/passkeys/two-factor-required';
 import { forbidden, fromZod } from './errors';
-import { Reply, type AnyRoute, type RouteContext, type RouteDef } from './manifest';
+import { adminKeyOf, Reply, type AnyRoute, type RouteContext, type RouteDef } from './manifest';
+import { hasAdminPermission } from '@contracts/admin-permissions';
+import { adminPermissionsOf } from '../services/admin/admin-permissions-of';
 import { RouteTable } from './route-table';
 import type { Actor, ServerAccess } from './types';
 
@@ -105,7 +107,14 @@ async function handle(app: AppContext, def: RouteDef<unknown, unknown>, req: Req
   const serverRef = typeof rawRef === 'string' ? normaliseServerRef(rawRef) : null;
   let actor: Actor | null = null;
   let access: ServerAccess | null = null;
-  if (def.need !== 'public') {
+  const adminKey = adminKeyOf(def.need);
+  if (adminKey) {
+    const { actor: who } = await authenticate(app, req, { allowApiKey: true, keyType: 'application' });
+    if (!def.enrolment) requireEnrolled(who.user);
+    const held = await adminPermissionsOf(app.db, who.user, who.apiKey);
+    if (!hasAdminPermission(held, adminKey)) throw forbidden('This action is unauthorized.', { permission: adminKey });
+    actor = { ...who, adminPermissions: held };
+  } else if (def.need !== 'public') {
     const { actor: who, principal } = await authenticate(app, req, { allowApiKey: def.need !== 'session', serverRef, withAllocations: def.withAllocations === true });
     actor = who;
     if (!def.enrolment) requireEnrolled(who.user);

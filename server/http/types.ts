@@ -1,4 +1,5 @@
 import type { PrincipalAllocation } from '@db/repositories/principal';
+import type { AdminPermission } from '@contracts/admin-permissions';
 import type { CompiledPermissions } from '@contracts/permissions';
 import type { ApiKeyRow } from '@db/schema/credentials';
 import type { ServerRow, SubuserRow } from '@db/schema/servers';
@@ -11,6 +12,10 @@ export interface Actor {
   readonly apiKey: ApiKeyRow | null;
   readonly ip: string;
   readonly userAgent: string;
+  /** During an impersonation (DESIGN §21): the admin acting as `user`; every activity row names both. */
+  readonly impersonator?: UserRow | null;
+  /** On admin routes: the actor's effective admin permissions (their roles' union, narrowed by an application key). */
+  readonly adminPermissions?: readonly AdminPermission[];
 }
 
 /** The actor's live relation to the server named in the path: resolved by `loadServer`. */

@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import type { JobRow } from '@db/schema/jobs';
 import { deliverBlastJob } from '../services/mail/deliver-blast';
 import { BLAST_JOB } from '../services/mail/send-mass-mail';
+import { SERVER_CLEANUP_JOB, serverCleanupJob } from '../services/admin/users/server-cleanup-job';
 
 /** One kind of queued job. `payload` is parsed with the handler's schema before `run` sees it. */
 export interface JobHandler<P = unknown> {
@@ -22,4 +23,5 @@ export const defineJob = <P>(handler: JobHandler<P>): JobHandler<P> => handler;
  */
 export const JOB_HANDLERS: JobHandlers = {
   [BLAST_JOB]: deliverBlastJob,
+  [SERVER_CLEANUP_JOB]: serverCleanupJob,
 };

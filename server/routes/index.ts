@@ -20,6 +20,7 @@ import { networkProxyRoutes } from './network-proxy';
 import { migrationRoutes } from './migration';
 import { healthRoutes } from './health';
 import { massMailRoutes } from './mass-mail';
+import { adminRoutes } from './admin';
 
 /** Every HTTP route of Cohost, declared once. The router and the permission matrix are both built from this. */
 export const manifest: readonly AnyRoute[] = [
@@ -44,4 +45,5 @@ export const manifest: readonly AnyRoute[] = [
   ...healthRoutes,
   ...passkeyRoutes,
   ...massMailRoutes,
+  ...adminRoutes,
 ] as readonly AnyRoute[];

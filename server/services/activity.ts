@@ -17,6 +17,7 @@ export async function logActivity(db: Executor, clock: Clock, entry: ActivityEnt
   await insertActivity(db, {
     event: entry.event,
     actorId: entry.actor?.user.id ?? null,
+    impersonatorId: entry.actor?.impersonator?.id ?? null,
     apiKeyId: entry.actor?.apiKey?.id ?? null,
     serverId: entry.serverId ?? null,
     ip: entry.actor?.ip ?? null,

@@ -91,10 +91,10 @@ describe('suspension', () => {
     expect((await session.get('/api/client/account')).status).toBe(401);
     const keyRes = await keyed.get('/api/client/account');
     expect(keyRes.status).toBe(401);
-    expect(keyRes.body.errors[0].detail).toBe('This account has been suspended.');
+    expect(keyRes.body.errors[0].detail).toBe('Your account has been suspended.');
     const signIn = await client().login(user.email, TEST_PASSWORD);
     expect(signIn.status).toBe(403);
-    expect(signIn.body.errors[0].detail).toBe('This account has been suspended.');
+    expect(signIn.body.errors[0].detail).toBe('Your account has been suspended.');
     // A wrong password still gets the plain answer: suspension is only revealed to someone who knows the password.
     expect((await client().login(user.email, 'wrong')).body.errors[0].detail).toBe('These credentials do not match our records.');
 

@@ -38,12 +38,16 @@ describe('the CLI', () => {
     const u = JSON.parse(user.stdout.trim());
     expect(u).toMatchObject({ email: 'op@example.com', username: 'op', root_admin: true });
     expect(u.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    // An operator's admin is a super-admin (docs/admin.md).
+    const [roles] = await database.handle.pool.query(
+      'SELECT r.name FROM admin_role_users ru JOIN admin_roles r ON r.id = ru.role_id JOIN users u ON u.id = ru.user_id WHERE u.uuid = ?', [u.uuid]);
+    expect(roles).toEqual([{ name: 'super-admin' }]);
     const server = await cli('server:create', '--owner', 'op@example.com', '--name', 'Survival');
     expect(server.code).toBe(0);
     const s = JSON.parse(server.stdout.trim());
     expect(s.identifier).toBe(s.uuid.slice(0, 8));
     expect(server.stdout.trim().split('\n')).toHaveLength(1);
-  });
+  }, 120_000);
 
   it('exits 1 with a one-line reason on bad input', async () => {
     const dup = await cli('user:create', '--email', 'op@example.com', '--username', 'op2', '--password', 'longenough1');

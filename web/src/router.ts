@@ -29,6 +29,19 @@ const routes: RouteRecordRaw[] = [
       { path: 'health', name: 'health', component: () => import('@web/pages/HealthPage.vue') },
     ],
   },
+  {
+    path: '/admin',
+    component: () => import('@web/pages/AdminPage.vue'),
+    children: [
+      { path: '', name: 'admin', component: { render: () => null } },
+      { path: 'users', name: 'admin-users', component: () => import('@web/pages/admin/AdminUsersPage.vue') },
+      { path: 'servers', name: 'admin-servers', component: () => import('@web/pages/admin/AdminServersPage.vue') },
+      { path: 'ssh-keys', name: 'admin-ssh-keys', component: () => import('@web/pages/admin/AdminSshKeysPage.vue') },
+      { path: 'roles', name: 'admin-roles', component: () => import('@web/pages/admin/AdminRolesPage.vue') },
+      { path: 'tasks', name: 'admin-tasks', component: () => import('@web/pages/admin/AdminTasksPage.vue') },
+      { path: 'audit', name: 'admin-audit', component: () => import('@web/pages/admin/AdminAuditPage.vue') },
+    ],
+  },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('@web/pages/NotFoundPage.vue'), meta: { public: true } },
 ];
 

@@ -11,7 +11,7 @@ export async function deleteApiKey(app: AppContext, actor: Actor, identifier: st
   const id = identifier.startsWith(API_KEY_PREFIX) ? identifier.slice(API_KEY_PREFIX.length, API_KEY_PREFIX.length + 16) : identifier;
   await app.db.transaction(async (tx) => {
     const key = await findApiKey(tx, actor.user.id, id);
-    if (!key || !(await removeApiKey(tx, actor.user.id, key.id))) throw notFound();
+    if (!key || key.keyType !== 'client' || !(await removeApiKey(tx, actor.user.id, key.id))) throw notFound();
     await logActivity(tx, app.clock, { event: 'user:api-key.delete', actor, properties: { identifier: key.identifier } });
   });
 }

@@ -4,9 +4,9 @@ import type { ApiKeyRow, SshKeyRow } from '@db/schema/credentials';
 import type { AppContext } from '../../context';
 import type { Actor } from '../../http/types';
 
-/** The actor's own API keys (never their secrets). */
-export function listOwnApiKeys(app: AppContext, actor: Actor): Promise<ApiKeyRow[]> {
-  return listApiKeys(app.db, actor.user.id);
+/** The actor's own client API keys (never their secrets; application keys are listed in the admin area). */
+export async function listOwnApiKeys(app: AppContext, actor: Actor): Promise<ApiKeyRow[]> {
+  return (await listApiKeys(app.db, actor.user.id)).filter((k) => k.keyType === 'client');
 }
 
 /** The actor's own SSH keys. */

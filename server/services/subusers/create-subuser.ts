@@ -1,3 +1,4 @@
+import { validationError } from '../../http/errors';
 import { randomUUID } from 'node:crypto';
 import type { SubuserRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
@@ -38,6 +39,7 @@ export async function createSubuser(app: AppContext, actor: Actor, access: Serve
     const now = app.clock.now();
     let user = await findUserByEmail(tx, input.email);
     if (user && user.id === access.server.ownerId) throw ownerCannotBeSubuser();
+    if (user?.status === 'deleted') throw validationError('email', 'This account has been deleted and cannot be added.', 'deleted');
     user ??= await insertUser(tx, {
       uuid: randomUUID(), email: input.email, username: null, password: null, status: 'pending', createdAt: now, updatedAt: now,
     });

@@ -14,7 +14,7 @@ export interface ActivityQuery {
 export const EXPORT_LIMIT = 10_000;
 
 /** Pterodactyl's `activity_log` item. Other users' IPs are shown only to the row's actor and to root admins. */
-export function activityItem(viewer: Actor, { row, actor }: ActivityWithActor) {
+export function activityItem(viewer: Actor, { row, actor, impersonator }: ActivityWithActor) {
   const showIp = viewer.user.rootAdmin || (row.actorId !== null && row.actorId === viewer.user.id);
   return {
     object: 'activity_log' as const,
@@ -32,6 +32,8 @@ export function activityItem(viewer: Actor, { row, actor }: ActivityWithActor) {
         actor: actor
           ? { object: 'user' as const, attributes: { uuid: actor.uuid, username: displayName(actor), email: actor.email, image: gravatar(actor.email) } }
           : null,
+        /** During an impersonation, the admin acting as the actor (DESIGN §21): every row names both. */
+        impersonator: impersonator ? { object: 'user' as const, attributes: { uuid: impersonator.uuid, username: impersonator.username ?? impersonator.email, email: impersonator.email } } : null,
       },
     },
   };

@@ -1,0 +1,112 @@
+import { softwareDefinitionSchema } from '@contracts/software';
+import { listNodeAllocations } from '@db/repositories/network-allocations';
+import { findNodeByUuid, listNodes } from '@db/repositories/nodes';
+import { findSoftware, listSoftware, saveSoftware } from '@db/repositories/startup';
+import type { NodeRow } from '@db/schema/servers';
+import type { AppContext } from '../../context';
+import { fromZod, validationError } from '../../http/errors';
+import type { Actor } from '../../http/types';
+import { createNode } from '../create-node';
+import { createDatabaseHost, type DatabaseHostInput } from '../databases/create-database-host';
+import { hostSummary, listHostSummaries, removeDatabaseHost } from '../databases/manage-database-hosts';
+import { addAllocations } from '../network/add-allocations';
+import { syncBundledSoftware } from '../startup/bundled';
+import { definitionToEgg, EggFormatError, eggToDefinition } from '../startup/egg-format';
+import { logAdminAction } from './audit';
+
+/**
+ * What the CLI does for nodes, allocations, database hosts and software (DESIGN §21), behind admin keys and with an
+ * audit row each. The CLI's own services do the work.
+ */
+export const nodeItem = (n: NodeRow) => ({ object: 'node' as const, attributes: { id: n.id, uuid: n.uuid, name: n.name, url: n.url, created_at: n.createdAt.toISOString() } });
+
+export async function listNodeItems(app: AppContext) {
+  return { object: 'list' as const, data: (await listNodes(app.db)).map(nodeItem) };
+}
+
+export async function createNodeAsAdmin(app: AppContext, actor: Actor, input: { name: string; url: string }) {
+  return app.db.transaction(async (tx) => {
+    const { node, token } = await createNode(tx, input, app.clock.now());
+    await logAdminAction(tx, app.clock, actor, 'node.create', { node: node.uuid, new: { name: node.name, url: node.url } });
+    return { ...nodeItem(node), meta: { token } };
+  });
+}
+
+async function nodeIdOf(app: AppContext, uuid: string | undefined): Promise<number | null> {
+  if (!uuid) return null;
+  const node = await findNodeByUuid(app.db, uuid);
+  if (!node) throw validationError('node', `No node has the uuid ${uuid}.`, 'exists');
+  return node.id;
+}
+
+export async function listAllocationItems(app: AppContext, node: string | undefined) {
+  const rows = await listNodeAllocations(app.db, await nodeIdOf(app, node));
+  return {
+    object: 'list' as const,
+    data: rows.map((a) => ({ object: 'allocation' as const, attributes: { id: a.id, ip: a.ip, alias: a.ipAlias, port: a.port, notes: a.notes, assigned: a.serverId !== null } })),
+  };
+}
+
+export async function addAllocationsAsAdmin(app: AppContext, actor: Actor, input: { ip: string; ports: string; alias?: string | undefined; node?: string | undefined }) {
+  const nodeId = await nodeIdOf(app, input.node);
+  return app.db.transaction(async (tx) => {
+    const out = await addAllocations(tx, { ip: input.ip, ports: input.ports, nodeId, ...(input.alias ? { alias: input.alias } : {}) }, app.clock.now());
+    await logAdminAction(tx, app.clock, actor, 'allocation.create', { ip: input.ip, range: input.ports, node: input.node ?? null, ...out });
+    return out;
+  });
+}
+
+export async function listDatabaseHostItems(app: AppContext) {
+  return { object: 'list' as const, data: (await listHostSummaries(app)).map((h) => ({ object: 'database_host' as const, attributes: h })) };
+}
+
+export async function createDatabaseHostAsAdmin(app: AppContext, actor: Actor, input: DatabaseHostInput) {
+  // The host is reached before anything is saved (createDatabaseHost); the audit row follows its commit.
+  const host = await createDatabaseHost(app, input);
+  await logAdminAction(app.db, app.clock, actor, 'database-host.create', { host: host.name, new: { host: host.host, port: host.port, username: host.username } });
+  return { object: 'database_host' as const, attributes: hostSummary(host, 0) };
+}
+
+export async function deleteDatabaseHostAsAdmin(app: AppContext, actor: Actor, name: string): Promise<void> {
+  const host = await removeDatabaseHost(app, name);
+  await logAdminAction(app.db, app.clock, actor, 'database-host.delete', { host: host.name });
+}
+
+export async function listSoftwareItems(app: AppContext) {
+  await syncBundledSoftware(app.db, app.clock.now());
+  return {
+    object: 'list' as const,
+    data: (await listSoftware(app.db)).map((s) => ({ object: 'software' as const, attributes: { id: s.definition.id, name: s.definition.name, bundled: s.bundled, variables: s.definition.variables.length } })),
+  };
+}
+
+export async function exportSoftware(app: AppContext, id: string, format: 'cohost' | 'ptdl') {
+  await syncBundledSoftware(app.db, app.clock.now());
+  const found = await findSoftware(app.db, id);
+  if (!found) throw validationError('id', `No software "${id}" exists.`, 'exists');
+  return format === 'ptdl' ? definitionToEgg(found.definition, app.clock.now()) : found.definition;
+}
+
+/** Imports a Cohost definition or a Pterodactyl egg (PTDL_v1/v2); a bundled id is never overwritten. */
+export async function importSoftware(app: AppContext, actor: Actor, input: { definition: unknown; id?: string | undefined; replace?: boolean | undefined }) {
+  await syncBundledSoftware(app.db, app.clock.now());
+  const raw = input.definition;
+  let candidate: unknown = raw;
+  let dropped: string[] = [];
+  if (typeof raw === 'object' && raw !== null && 'meta' in raw) {
+    try { ({ definition: candidate, dropped } = eggToDefinition(raw, input.id)); } catch (err) {
+      if (err instanceof EggFormatError) throw validationError('definition', err.message, 'egg');
+      throw err;
+    }
+  } else if (input.id) candidate = { ...(raw as object), id: input.id };
+  const parsed = softwareDefinitionSchema.safeParse(candidate);
+  if (!parsed.success) throw fromZod(parsed.error, 'definition');
+  return app.db.transaction(async (tx) => {
+    const existing = await findSoftware(tx, parsed.data.id);
+    if (existing?.bundled) throw validationError('id', `"${parsed.data.id}" is a bundled definition; import under another id.`, 'unique');
+    if (existing && input.replace !== true) throw validationError('id', `Software "${parsed.data.id}" exists; pass replace to overwrite it.`, 'unique');
+    await saveSoftware(tx, parsed.data, false, app.clock.now());
+    await logAdminAction(tx, app.clock, actor, 'software.import', { software: parsed.data.id, replaced: Boolean(existing), dropped });
+    return { object: 'software' as const, attributes: { id: parsed.data.id, name: parsed.data.name, variables: parsed.data.variables.length, replaced: Boolean(existing), dropped } };
+  });
+}

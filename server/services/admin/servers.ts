@@ -1,0 +1,95 @@
+import { findServerById, listAllServers } from '@db/repositories/admin-users';
+import { lockServer, updateServerRow } from '@db/repositories/servers';
+import type { ServerRow } from '@db/schema/servers';
+import type { AppContext } from '../../context';
+import { findUserById } from '@db/repositories/users';
+import { notFound, validationError } from '../../http/errors';
+import { createServer } from '../create-server';
+import type { Actor } from '../../http/types';
+import { diff, logAdminAction } from './audit';
+import { applicationServerItem, paginated } from './transformers';
+
+export async function listServersForAdmin(app: AppContext, search: string | undefined, page: number, perPage: number) {
+  const { rows, total } = await listAllServers(app.db, search, { limit: perPage, offset: (page - 1) * perPage });
+  return paginated(rows.map(applicationServerItem), total, page, perPage);
+}
+
+export async function findServerForAdmin(app: AppContext, ref: string): Promise<ServerRow> {
+  const server = /^\d{1,18}$/.test(ref) ? await findServerById(app.db, Number(ref)) : null;
+  if (!server) throw notFound();
+  return server;
+}
+
+/** Suspends or unsuspends a server: every member's sockets and SFTP sessions are re-judged at once. */
+export async function setServerSuspended(app: AppContext, actor: Actor, serverId: number, suspended: boolean): Promise<void> {
+  const uuid = await app.db.transaction(async (tx) => {
+    const server = await lockServer(tx, serverId);
+    if (!server) throw notFound();
+    if (server.suspended === suspended) return server.uuid;
+    await updateServerRow(tx, server.id, { suspended, updatedAt: app.clock.now() });
+    await logAdminAction(tx, app.clock, actor, suspended ? 'server.suspend' : 'server.unsuspend',
+      { server: server.uuid, old: { suspended: server.suspended }, new: { suspended } }, server.id);
+    return server.uuid;
+  });
+  await app.bus.publish({ userUuid: '*', serverUuid: uuid });
+}
+
+export interface BuildPatch {
+  readonly memory?: number | null | undefined;
+  readonly disk?: number | null | undefined;
+  readonly feature_limits?: {
+    readonly databases?: number | null | undefined; readonly allocations?: number | null | undefined;
+    readonly backups?: number | null | undefined; readonly schedules?: number | null | undefined; readonly proxies?: number | null | undefined;
+  } | undefined;
+}
+
+/** Pterodactyl's `PATCH /servers/{id}/build`: resource and feature limits (NULL = unlimited, 0 = disabled). */
+export async function updateServerBuild(app: AppContext, actor: Actor, serverId: number, patch: BuildPatch): Promise<ServerRow> {
+  return app.db.transaction(async (tx) => {
+    const server = await lockServer(tx, serverId);
+    if (!server) throw notFound();
+    const f = patch.feature_limits ?? {};
+    const next: Partial<ServerRow> = {
+      ...(patch.memory !== undefined ? { memory: patch.memory } : {}),
+      ...(patch.disk !== undefined ? { disk: patch.disk } : {}),
+      ...(f.databases !== undefined ? { databaseLimit: f.databases } : {}),
+      ...(f.allocations !== undefined ? { allocationLimit: f.allocations } : {}),
+      ...(f.backups !== undefined ? { backupLimit: f.backups } : {}),
+      ...(f.schedules !== undefined ? { scheduleLimit: f.schedules } : {}),
+      ...(f.proxies !== undefined ? { proxyLimit: f.proxies } : {}),
+    };
+    await updateServerRow(tx, server.id, { ...next, updatedAt: app.clock.now() });
+    const pick = (s: Partial<ServerRow>) => ({ memory: s.memory, disk: s.disk, databases: s.databaseLimit, allocations: s.allocationLimit,
+      backups: s.backupLimit, schedules: s.scheduleLimit, proxies: s.proxyLimit });
+    const change = diff(pick(server), pick({ ...server, ...next }));
+    if (change) await logAdminAction(tx, app.clock, actor, 'server.build', { server: server.uuid, ...change }, server.id);
+    return { ...server, ...next };
+  });
+}
+
+export interface NewServerBody {
+  readonly name: string;
+  /** The owner's user id (Pterodactyl's `user`). */
+  readonly user: number;
+  /** A software definition id (Pterodactyl's `egg`); without it the generic runner with `startup`. */
+  readonly software?: string | undefined;
+  readonly startup?: string | undefined;
+  readonly description?: string | undefined;
+  readonly feature_limits?: BuildPatch['feature_limits'];
+}
+
+/** Pterodactyl's `POST /api/application/servers`: the CLI's `server:create`, for an owner given by id, audited. */
+export async function createServerAsAdmin(app: AppContext, actor: Actor, body: NewServerBody): Promise<ServerRow> {
+  const owner = await findUserById(app.db, body.user);
+  if (!owner || owner.status !== 'active') throw validationError('user', `No active account has the id ${body.user}.`, 'exists');
+  const created = await app.db.transaction(async (tx) => {
+    const server = await createServer(tx, {
+      owner: owner.email, name: body.name,
+      ...(body.software ? { software: body.software } : {}), ...(body.startup ? { command: body.startup } : {}),
+      ...(body.description ? { description: body.description } : {}),
+    }, app.clock.now());
+    await logAdminAction(tx, app.clock, actor, 'server.create', { server: server.uuid, owner: owner.uuid, new: { name: server.name, software: body.software ?? null } }, server.id);
+    return server;
+  });
+  return body.feature_limits ? updateServerBuild(app, actor, created.id, { feature_limits: body.feature_limits }) : created;
+}
