@@ -25,5 +25,6 @@ ALTER TABLE `admin_role_users` ADD CONSTRAINT `admin_role_users_role_id_admin_ro
 ALTER TABLE `admin_role_users` ADD CONSTRAINT `admin_role_users_user_id_users_id_fk` FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX `admin_role_users_user_idx` ON `admin_role_users` (`user_id`);--> statement-breakpoint
 ALTER TABLE `activity_logs` ADD CONSTRAINT `activity_logs_impersonator_id_users_id_fk` FOREIGN KEY (`impersonator_id`) REFERENCES `users`(`id`) ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX `activity_time_idx` ON `activity_logs` (`timestamp`);--> statement-breakpointINSERT INTO `admin_roles` (`name`, `description`, `permissions`, `reserved`, `created_at`, `updated_at`) VALUES ('super-admin', 'Every admin permission, including ones added later. Reserved: cannot be edited or deleted.', '["*"]', true, NOW(3), NOW(3));--> statement-breakpoint
+CREATE INDEX `activity_time_idx` ON `activity_logs` (`timestamp`);--> statement-breakpoint
+INSERT INTO `admin_roles` (`name`, `description`, `permissions`, `reserved`, `created_at`, `updated_at`) VALUES ('super-admin', 'Every admin permission, including ones added later. Reserved: cannot be edited or deleted.', '["*"]', true, NOW(3), NOW(3));--> statement-breakpoint
 INSERT INTO `admin_role_users` (`role_id`, `user_id`, `created_at`) SELECT r.`id`, u.`id`, NOW(3) FROM `admin_roles` r JOIN `users` u ON u.`root_admin` = true WHERE r.`name` = 'super-admin';
