@@ -11,7 +11,7 @@ import type { AnyRoute } from './http/manifest';
 import { mountBridge } from './bridge';
 import { loadConfig, type Config } from './config';
 import { systemClock, type AppContext, type Clock } from './context';
-import { createLocalDaemon } from './daemon';
+import { createLocalDaemon, createPanelDaemon } from './daemon';
 import { startSftp } from './services/sftp-server';
 import { recoverInterruptedBackups } from './services/backups/recover-backups';
 import { syncBundledSoftware } from './services/startup/bundled';
@@ -89,9 +89,11 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const bus: RevocationBus = given.bus ?? (config.REDIS_URL
       ? await RedisBus.connect(config.REDIS_URL, (err) => logger.warn({ err }, 'redis bus error'))
       : new InProcessBus());
-    const daemon = given.daemon ?? createLocalDaemon(config, logger);
+    const local = given.daemon ?? createLocalDaemon(config, logger);
+    const daemon = createPanelDaemon(config, secrets, handle.db, logger, local);
     if (!given.bus) closers.unshift(() => bus.close());
-    if (!given.daemon) closers.unshift(() => daemon.close());
+    // A daemon the host panel plugged in is theirs to close; the Wings nodes' sockets are ours.
+    closers.unshift(() => (given.daemon ? Promise.all([...daemon.wingsDaemons()].map((d) => d.close())).then(() => undefined) : daemon.close()));
     const mailer = given.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: path.join(path.resolve(config.DATA_DIR), 'outbox'), logger });
     const clock = options.clock ?? systemClock;
     const shared: SharedStore = config.REDIS_URL

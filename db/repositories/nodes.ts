@@ -18,3 +18,8 @@ export async function findNodeByUuid(db: Executor, uuid: string): Promise<NodeRo
   const [row] = await db.select().from(nodes).where(eq(nodes.uuid, uuid)).limit(1);
   return row ?? null;
 }
+
+export async function findNodeById(db: Executor, id: number): Promise<NodeRow | null> {
+  const [row] = await db.select().from(nodes).where(eq(nodes.id, id)).limit(1);
+  return row ?? null;
+}

@@ -18,6 +18,8 @@ export interface ServerRunSpec {
   readonly done?: string;
   readonly stop?: { readonly type: 'command' | 'signal'; readonly value: string };
   readonly image?: string;
+  /** The Wings node the server runs on; null = this host. */
+  readonly nodeId: number | null;
 }
 
 type Contributor = (db: Executor, server: ServerRow) => Promise<Record<string, string>>;
@@ -48,7 +50,7 @@ export async function serverRunSpec(db: Executor, server: ServerRow): Promise<Se
   const [software, ...parts] = await Promise.all([serverSoftware(db, server), ...contributors.map((c) => c(db, server))]);
   const environment = Object.assign({}, ...parts) as Record<string, string>;
   return {
-    uuid: server.uuid, startupCommand: renderStartupForShell(server.startupCommand, environment), environment,
+    uuid: server.uuid, nodeId: server.nodeId, startupCommand: renderStartupForShell(server.startupCommand, environment), environment,
     ...(software ? { done: software.definition.done, stop: software.definition.stop, image: software.image } : {}),
   };
 }

@@ -71,7 +71,7 @@ export async function handleAuth(ctx: AuthContext, args: unknown[]): Promise<voi
   }
   ctx.stopAuthTimer();
   session.emit('auth success', { permissions: [...found.access.permissions] });
-  session.emit('status', gateway.options.daemon.status(found.server));
+  session.emit('status', await gateway.options.daemon.status(found.server));
   scheduleExpiry(ctx, session);
 }
 
