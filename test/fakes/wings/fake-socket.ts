@@ -17,7 +17,7 @@ export interface SocketHandle {
   close(): void;
 }
 
-interface Node { readonly options: { readonly token: string }; readonly bootedAt: number; readonly denied: ReadonlyMap<string, number> }
+interface Node { readonly options: { readonly token: string }; readonly bootedAt: number; readonly denied: ReadonlyMap<string, number>; readonly authTokens: string[] }
 
 export function attachSocket(ws: WebSocket, server: FakeServer, node: Node): SocketHandle {
   let claims: WebsocketClaims | null = null;
@@ -53,6 +53,7 @@ export function attachSocket(ws: WebSocket, server: FakeServer, node: Node): Soc
 
   async function handle(msg: WsMessage): Promise<void> {
     if (msg.event === 'auth') {
+      node.authTokens.push((msg.args ?? []).join(''));
       try {
         const fresh = await verifyWebsocketToken((msg.args ?? []).join(''), node.options.token, server.uuid, node.bootedAt, node.denied);
         const first = claims === null;

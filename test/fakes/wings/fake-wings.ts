@@ -39,6 +39,8 @@ export class FakeWings {
   readonly denied = new Map<string, number>();
   readonly deauthorized: { user: string; servers: string[] }[] = [];
   readonly sockets = new Set<SocketHandle>();
+  /** Every token an `auth` frame carried, valid or not. */
+  readonly authTokens: string[] = [];
   readonly bootedAt = Date.now();
   private readonly usedDownloads = new Set<string>();
   private http: HttpServer | null = null;
