@@ -12,6 +12,7 @@ import { mountBridge } from './bridge';
 import { loadConfig, type Config } from './config';
 import { systemClock, type AppContext, type Clock } from './context';
 import { createLocalDaemon, createPanelDaemon } from './daemon';
+import { relayRevocationsToNodes } from './services/nodes/relay-revocations';
 import { startSftp } from './services/sftp-server';
 import { recoverInterruptedBackups } from './services/backups/recover-backups';
 import { syncBundledSoftware } from './services/startup/bundled';
@@ -105,6 +106,8 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const migrations = new RunningMigrations();
     const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, work, migrations, shared };
     closers.unshift(() => work.stop());
+    const stopRelay = relayRevocationsToNodes(app, daemon);
+    closers.unshift(async () => stopRelay());
     await syncBundledSoftware(app.db, clock.now());
     // The private MariaDB doubles as the default database host (DESIGN §15), reached through its own admin account.
     // A failure there leaves databases unavailable (the routes then say so), never the panel down.
