@@ -24,11 +24,13 @@ export const nodeCommands: Record<string, CliCommand> = {
     run: async ({ db }, v, env) => {
       const tokenId = optional(v, 'token-id');
       const token = optional(v, 'token');
-      const { node, tokenId: id, secret } = await createNode(db, env.appKey(), {
+      const made = await createNode(db, env.appKey(), {
         name: required(v, 'name'), url: required(v, 'url'), ...(tokenId ? { tokenId } : {}), ...(token ? { token } : {}),
       }, new Date());
-      // A new pair is shown this once (for the node's config.yml); a given one is not repeated.
-      return { uuid: node.uuid, name: node.name, url: node.url, token_id: id, ...(token ? {} : { token: secret }) };
+      // A new pair is shown this once: `token` is what Wings sends (`<token_id>.<secret>`), `secret` goes into its
+      // config.yml as `token`. A pair the operator gave is not repeated.
+      const { node } = made;
+      return { uuid: node.uuid, name: node.name, url: node.url, token_id: made.tokenId, ...(token ? {} : { token: made.token, secret: made.secret }) };
     },
   },
   'node:test': {

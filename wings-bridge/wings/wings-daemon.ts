@@ -12,7 +12,7 @@ import { DaemonUnavailableError } from '../daemon';
 import type { ServerFilesystem } from '../files/types';
 import { type ClientTimeouts, NodeClient, type NodeConnection, WingsHttpError } from './node-client';
 import { UpstreamSocket, wingsStats } from './upstream-socket';
-import { signTransferToken, userServerJti } from './wings-jwt';
+import { PANEL_USER_UUID, signTransferToken, userServerJti } from './wings-jwt';
 import { WingsFilesystem } from './wings-files';
 
 export interface WingsDaemonOptions {
@@ -26,8 +26,7 @@ export interface WingsDaemonOptions {
   readonly onError?: (err: unknown) => void;
 }
 
-/** The identity of the panel's own upstream sockets (Wings logs it as the user of the socket). */
-export const PANEL_USER_UUID = '00000000-0000-4000-8000-000000000000';
+export { PANEL_USER_UUID };
 
 const serverDetails = z.object({ state: z.string(), utilization: wingsStats });
 const backupDone = z.object({ is_successful: z.boolean(), checksum: z.string(), file_size: z.number() });

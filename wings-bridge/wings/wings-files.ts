@@ -9,6 +9,7 @@ import { DaemonUnavailableError } from '../daemon';
 import { FsError } from '../files/errors';
 import type { ArchiveFormat, FileEntry, ServerFilesystem, TrashEntry } from '../files/types';
 import { type NodeClient, WingsHttpError } from './node-client';
+import { PANEL_USER_UUID, signTransferToken } from './wings-jwt';
 
 interface WingsStat {
   name: string; created: string; modified: string; mode: string; mode_bits: string; size: number;
@@ -59,15 +60,19 @@ export class WingsFilesystem implements ServerFilesystem {
   }
 
   async read(file: string): Promise<Buffer> {
-    const { stream } = await this.openRead(file);
-    const chunks: Buffer[] = [];
-    for await (const c of stream) chunks.push(c as Buffer);
-    return Buffer.concat(chunks);
+    return this.run(file, async () => {
+      const res = await this.client.stream(this.base(`/contents?file=${enc(file)}`));
+      const chunks: Buffer[] = [];
+      for await (const c of res.body) chunks.push(c as Buffer);
+      return Buffer.concat(chunks);
+    });
   }
 
   async openRead(file: string): Promise<{ stream: Readable; size: number; name: string }> {
     return this.run(file, async () => {
-      const res = await this.client.stream(this.base(`/contents?file=${enc(file)}`));
+      // Downloads go through Wings' signed route: a JWT with `file_path`, single-use `unique_id`, scope.
+      const token = await signTransferToken(this.client.node.token, { scope: 'file.download', serverUuid: this.uuid, userUuid: PANEL_USER_UUID, filePath: file, now: new Date() });
+      const res = await this.client.stream(`/download/file?token=${enc(token)}`);
       return { stream: res.body, size: Number(res.headers['content-length'] ?? 0), name: path.posix.basename(file) };
     });
   }

@@ -8,6 +8,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 
 export const WINGS_SOCKET_TTL_SECONDS = 600;
+
+/** The identity of the panel's own tokens (Wings logs it as the user); never a real user's uuid. */
+export const PANEL_USER_UUID = '00000000-0000-4000-8000-000000000000';
 export const WINGS_DOWNLOAD_TTL_SECONDS = 900;
 
 /** The permissions of the panel's own upstream socket: every server event, the admin-only ones included. */
