@@ -11,9 +11,11 @@ import { FakeWings } from '../fakes/wings/fake-wings';
 import { HttpClient } from '../factories/http';
 import { startTestPanel, type TestPanel } from '../factories/panel';
 import { makeServer, makeSubuser, makeUser, TEST_PASSWORD } from '../factories/records';
+import { connectAs } from '../bridge/socket-probe';
 
 /** A panel driving a fake Wings node end to end (DESIGN §19): client API → WingsDaemon, and the remote API Wings calls. */
-const ORIGIN = 'http://panel.test';
+/** Without APP_URL the panel's Origin is http://localhost:<PORT> (PORT is 0 in tests); the node is configured with it. */
+const ORIGIN = 'http://localhost:0';
 const TOKEN_A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const TOKEN_B = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
 let panel: TestPanel;
@@ -27,7 +29,7 @@ let client: HttpClient;
 const asNode = (tokenId: string, token: string) => new HttpClient(panel.url, undefined, { authorization: `Bearer ${tokenId}.${token}` });
 
 beforeAll(async () => {
-  panel = await startTestPanel({ env: { APP_URL: ORIGIN } });
+  panel = await startTestPanel();
   wings = new FakeWings({ token: TOKEN_A, allowedOrigin: ORIGIN });
   await wings.start();
   nodeA = (await createNode(panel.app.db, panel.app.secrets.appKey, { name: 'node-a', url: wings.url, tokenId: 'AAAAAAAAAAAAAAAA', token: TOKEN_A }, new Date())).node;
@@ -53,6 +55,24 @@ describe('client API on a server of a Wings node', () => {
     expect((await client.post(`/api/client/servers/${server.uuid}/command`, { command: 'say hi' })).status).toBe(204);
     expect(wings.requests).toContainEqual(expect.objectContaining({ method: 'POST', path: `/api/servers/${server.uuid}/commands`, body: { commands: ['say hi'] } }));
     expect((await client.post(`/api/client/servers/${server.uuid}/power`, { signal: 'kill' })).status).toBe(204);
+  });
+
+  it('serves every browser socket of the server from one upstream socket to the node, each judged by the gateway', async () => {
+    const a = await connectAs(client, server.identifier);
+    const b = await connectAs(client, server.identifier);
+    await a.next('status', 0);
+    await b.next('status', 0);
+    const upstream = () => [...wings.sockets].filter((h) => h.server.uuid === server.uuid).length;
+    await a.until(() => upstream() === 1 || false, 'one upstream socket');
+    a.emit('set state', 'start');
+    await a.until(() => a.seen.some((x) => x.event === 'status' && x.payload === 'running') || false, 'running on socket a');
+    await b.until(() => b.seen.some((x) => x.event === 'status' && x.payload === 'running') || false, 'running on socket b');
+    a.emit('send command', 'say through-the-bridge');
+    await b.until(() => JSON.stringify(b.seen.filter((x) => x.event === 'console output')).includes('through-the-bridge') || false, 'the console line on socket b');
+    expect(upstream()).toBe(1);
+    a.emit('set state', 'kill');
+    await a.until(() => a.seen.some((x) => x.event === 'status' && x.payload === 'offline') || false, 'offline');
+    a.close(); b.close();
   });
 
   it('lists and reads files from the node', async () => {
