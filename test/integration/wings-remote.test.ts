@@ -89,6 +89,12 @@ describe('client API on a server of a Wings node', () => {
     expect(JSON.stringify(res.body)).toContain('node-b');
   });
 
+  it('keeps a browser socket of a server whose node is down, and says why', async () => {
+    const probe = await connectAs(client, otherServer.identifier);
+    expect(await probe.next('daemon error', 0)).toMatch(/node cannot be reached/);
+    probe.close();
+  });
+
   it('passes a revocation on to the node (deauthorize-user on 1.12)', async () => {
     const friend = await makeUser(panel.app.db);
     await makeSubuser(panel.app.db, server, friend, ['websocket.connect', 'control.console']);
