@@ -12,7 +12,8 @@ import type { AnyRoute } from './http/manifest';
 import { mountBridge } from './bridge';
 import { loadConfig, type Config } from './config';
 import { systemClock, type AppContext, type Clock } from './context';
-import { createLocalDaemon } from './daemon';
+import { createLocalDaemon, createPanelDaemon } from './daemon';
+import { relayRevocationsToNodes } from './services/nodes/relay-revocations';
 import { startSftp } from './services/sftp-server';
 import { recoverInterruptedBackups } from './services/backups/recover-backups';
 import { syncBundledSoftware } from './services/startup/bundled';
@@ -102,9 +103,11 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const bus: RevocationBus = given.bus ?? (config.REDIS_URL
       ? await RedisBus.connect(config.REDIS_URL, (err) => logger.warn({ err }, 'redis bus error'))
       : new InProcessBus());
-    const daemon = given.daemon ?? createLocalDaemon(config, logger);
+    const local = given.daemon ?? createLocalDaemon(config, logger);
+    const daemon = createPanelDaemon(config, secrets, handle.db, logger, local);
     if (!given.bus) closers.unshift(() => bus.close());
-    if (!given.daemon) closers.unshift(() => daemon.close());
+    // A daemon the host panel plugged in is theirs to close; the Wings nodes' sockets are ours.
+    closers.unshift(() => (given.daemon ? Promise.all([...daemon.wingsDaemons()].map((d) => d.close())).then(() => undefined) : daemon.close()));
     const clock = options.clock ?? systemClock;
     // Every message lands in the Email Log (DESIGN §21), whichever transport sends it.
     const mailer = loggedMailer(given.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: path.join(path.resolve(config.DATA_DIR), 'outbox'), logger }), { db: handle.db, clock, logger });
@@ -117,6 +120,8 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
     const migrations = new RunningMigrations();
     const app: AppContext = { config, secrets, db: handle.db, pool: handle.pool, logger, bus, daemon, mailer, clock, throttles, work, migrations, shared, identity: given.identity ?? null };
     closers.unshift(() => work.stop());
+    const stopRelay = relayRevocationsToNodes(app, daemon);
+    closers.unshift(async () => stopRelay());
     await syncBundledSoftware(app.db, clock.now());
     // The private MariaDB doubles as the default database host (DESIGN §15), reached through its own admin account.
     // A failure there leaves databases unavailable (the routes then say so), never the panel down.

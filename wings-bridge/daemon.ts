@@ -17,6 +17,8 @@ export interface DaemonServer {
   readonly stop?: { readonly type: 'command' | 'signal'; readonly value: string };
   /** The software's container image: recorded and handed to Wings; LocalDaemon cannot run containers. */
   readonly image?: string;
+  /** The Wings node the server lives on (DESIGN §19); null or absent = this host (LocalDaemon). */
+  readonly nodeId?: number | null;
 }
 
 /** An install (or reinstall) of a server's software (DESIGN §14): a shell script run in the server's root. */
@@ -83,7 +85,8 @@ export interface Daemon {
   logs(server: DaemonServer, lines: number): Promise<string[]>;
   subscribe(server: DaemonServer, listener: DaemonListener): () => void;
   stats(server: DaemonServer): Promise<ServerStats>;
-  status(server: DaemonServer): ServerState;
+  /** The server's state now (a remote daemon may have to ask its node, hence the promise). */
+  status(server: DaemonServer): ServerState | Promise<ServerState>;
   /** The server's filesystem, jailed to its root (DESIGN §8). */
   files(server: DaemonServer): import('./files/types').ServerFilesystem;
   /**
@@ -114,9 +117,10 @@ export interface Daemon {
   install?(server: DaemonServer, spec: InstallSpec): Promise<InstallResult>;
   /**
    * The server's recent process exits, oldest first (at least those of the last 10 minutes). Optional: a daemon
-   * without it leaves the crash-loop health check unable to judge (it says so).
+   * without it (or answering null for a server, as for one on a Wings node) leaves the crash-loop check unable to
+   * judge (it says so).
    */
-  exits?(server: DaemonServer): readonly ProcessExit[];
+  exits?(server: DaemonServer): readonly ProcessExit[] | null;
   /**
    * A receiver for a migration in (DESIGN §18): writes into the server's root with the jail rules of §8, within
    * `maxBytes`, and reports progress to the server's subscribers. Optional: without it migrations are refused.
@@ -131,3 +135,11 @@ import type { MigrationProgressPayload } from '@contracts/socket';
 
 /** A refusal caused by the server's state (e.g. a command while offline): its message is safe to show anyone. */
 export class DaemonStateError extends Error {}
+
+/**
+ * The daemon could not do it because its node is down, slow or misconfigured (DESIGN §19): 503 when the node cannot
+ * be reached, 502 when it answered badly or too late. The message names the node, never a secret.
+ */
+export class DaemonUnavailableError extends Error {
+  constructor(readonly status: 502 | 503, message: string) { super(message); }
+}

@@ -18,6 +18,8 @@ export interface ServerRunSpec {
   readonly done?: string;
   readonly stop?: { readonly type: 'command' | 'signal'; readonly value: string };
   readonly image?: string;
+  /** The Wings node the server runs on; null = this host. */
+  readonly nodeId: number | null;
 }
 
 export type ServerSoftware = { definition: SoftwareDefinition; image: string };
@@ -52,7 +54,7 @@ export async function serverRunSpecAndSoftware(db: Executor, server: ServerRow):
   const parts = await Promise.all(contributors.map((c) => c(db, server, software)));
   const environment = Object.assign({}, ...parts) as Record<string, string>;
   const spec: ServerRunSpec = {
-    uuid: server.uuid, startupCommand: renderStartupForShell(server.startupCommand, environment), environment,
+    uuid: server.uuid, nodeId: server.nodeId, startupCommand: renderStartupForShell(server.startupCommand, environment), environment,
     ...(software ? { done: software.definition.done, stop: software.definition.stop, image: software.image } : {}),
   };
   return { spec, software };

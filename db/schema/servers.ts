@@ -14,8 +14,13 @@ export const nodes = mysqlTable('nodes', {
   name: varchar('name', { length: 191 }).notNull(),
   url: varchar('url', { length: 255 }).notNull(),
   tokenId: varchar('token_id', { length: 16 }).notNull().unique(),
-  /** sha256 of the node's secret token. */
+  /** sha256 of the node's secret token (checks the `Bearer {token_id}.{token}` of Wings' calls to the remote API). */
   tokenHash: varchar('token_hash', { length: 128 }).notNull(),
+  /**
+   * The secret token itself, AES-256-GCM encrypted with a key derived from APP_KEY: the panel needs it to call the
+   * node (`Authorization: Bearer <token>`) and to sign its JWTs (DESIGN §19). Null for nodes registered before.
+   */
+  tokenEncrypted: text('token_encrypted'),
   createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
 });
 

@@ -1,7 +1,6 @@
 import { grantSuperAdmin } from '@db/repositories/admin-roles';
 import type { ParseArgsConfig } from 'node:util';
 import type { DatabaseHandle } from '@db/client';
-import { createNode } from '../services/create-node';
 import { findUserByEmail } from '@db/repositories/users';
 import { InProcessBus } from '@bridge/bus';
 import { systemClock } from '../context';
@@ -15,12 +14,16 @@ import { createUser } from '../services/create-user';
 import { softwareCommands } from './software-commands';
 import { databaseHostCommands } from './database-hosts';
 import { networkCommands } from './network-commands';
+import { nodeCommands, nodeIdOf } from './node-commands';
+import { announceToNode } from '../services/nodes/announce-server';
 import { setUserTwoFactorEnforced } from '../services/passkeys/set-user-require-two-factor';
 
 export type Values = Record<string, string | boolean | undefined>;
+/** What a command may need beyond the database: APP_KEY (read or made on first use, as the panel does). */
+export interface CliEnvironment { appKey(): string }
 export interface CliCommand {
   readonly options: NonNullable<ParseArgsConfig['options']>;
-  run(handle: DatabaseHandle, values: Values): Promise<Record<string, unknown>>;
+  run(handle: DatabaseHandle, values: Values, env: CliEnvironment): Promise<Record<string, unknown>>;
 }
 
 export function required(values: Values, name: string): string {
@@ -63,25 +66,20 @@ export const commands: Record<string, CliCommand> = {
       return { uuid: user.uuid, email: user.email, username: user.username, root_admin: user.rootAdmin };
     },
   },
+  // `--node <uuid>` puts it on a Wings node (the node is told to create it); `--uuid` takes over one it already has.
   'server:create': {
-    options: { owner: { type: 'string' }, name: { type: 'string' }, command: { type: 'string' }, software: { type: 'string' } },
-    run: async ({ db }, v) => {
+    options: { owner: { type: 'string' }, name: { type: 'string' }, command: { type: 'string' }, software: { type: 'string' }, node: { type: 'string' }, uuid: { type: 'string' } },
+    run: async ({ db }, v, env) => {
       const command = typeof v.command === 'string' && v.command !== '' ? v.command : undefined;
       const software = typeof v.software === 'string' && v.software !== '' ? v.software : undefined;
       // Neither: the bundled sample game server, as before software definitions existed.
       const server = await createServer(db, {
         owner: required(v, 'owner'), name: required(v, 'name'),
         ...(command ? { command } : {}), ...(software || !command ? { software: software ?? 'sample-game' } : {}),
+        nodeId: await nodeIdOf(db, v), ...(typeof v.uuid === 'string' && v.uuid !== '' ? { uuid: v.uuid } : {}),
       }, new Date());
-      return { uuid: server.uuid, identifier: server.identifier, name: server.name, software: software ?? (command ? 'generic' : 'sample-game') };
-    },
-  },
-  'node:create': {
-    options: { name: { type: 'string' }, url: { type: 'string' } },
-    run: async ({ db }, v) => {
-      const { node, token } = await createNode(db, { name: required(v, 'name'), url: required(v, 'url') }, new Date());
-      // The token is shown this once: Wings sends it as `Authorization: Bearer <token>`.
-      return { uuid: node.uuid, name: node.name, url: node.url, token_id: node.tokenId, token };
+      const node = server.nodeId ? await announceToNode(db, env.appKey(), server, typeof v.uuid === 'string' && v.uuid !== '') : null;
+      return { uuid: server.uuid, identifier: server.identifier, name: server.name, software: software ?? (command ? 'generic' : 'sample-game'), ...(node ? { node } : {}) };
     },
   },
   'api-key:create': {
@@ -99,6 +97,7 @@ export const commands: Record<string, CliCommand> = {
   'user:suspend': suspension(true),
   'user:unsuspend': suspension(false),
   ...databaseHostCommands,
+  ...nodeCommands,
   ...networkCommands,
   // Admins enforce 2FA per user (DESIGN §22): `user:require-2fa --email x` (add --off to stop enforcing).
   'user:require-2fa': {

@@ -5,6 +5,7 @@ import { openConfiguredDatabase } from '../boot';
 import { ConfigError, loadConfig } from '../config';
 import { HttpError } from '../http/errors';
 import { commands } from './commands';
+import { resolveSecrets } from '../secrets';
 
 /**
  * `npm run cohost -- <command> [--flags]`. Non-interactive: success prints one line of JSON and exits 0; bad input
@@ -22,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
   const { handle, mariadb } = await openConfiguredDatabase(config);
   try {
     await runMigrations(handle);
-    const out = await command.run(handle as DatabaseHandle, values as Record<string, string | boolean | undefined>);
+    const out = await command.run(handle as DatabaseHandle, values as Record<string, string | boolean | undefined>, { appKey: () => resolveSecrets(config).appKey });
     console.log(JSON.stringify(out));
     return 0;
   } finally {

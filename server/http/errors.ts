@@ -1,3 +1,5 @@
+import { DaemonUnavailableError } from '@bridge/daemon';
+import { WingsHttpError } from '@bridge/wings/node-client';
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
@@ -72,6 +74,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       error = err.type === 'entity.too.large'
         ? httpError(413, ERROR_CODES.payloadTooLarge, 'The request body is too large.')
         : badRequest('The request body could not be parsed.');
+    } else if (err instanceof DaemonUnavailableError) {
+      logger.warn({ err: { message: err.message }, method: req.method, url: req.originalUrl }, 'daemon unavailable');
+      error = new HttpError(err.status, ERROR_CODES.unavailable, err.message, undefined, [], err.status === 503 ? { 'Retry-After': '5' } : {});
+    } else if (err instanceof WingsHttpError) {
+      // A refusal of Wings' that no adapter mapped: the node's text is shown, as Pterodactyl's DaemonConnectionException.
+      logger.warn({ err: { message: err.message, status: err.status }, method: req.method, url: req.originalUrl }, 'daemon refused');
+      error = httpError(502, ERROR_CODES.unavailable, `The game server's node refused the request (${err.status}${err.message ? `: ${err.message}` : ''}).`);
     } else if (isDatabaseUnavailable(err)) {
       logger.warn({ err: { message: (err as Error).message }, method: req.method, url: req.originalUrl }, 'database unavailable');
       error = new HttpError(503, ERROR_CODES.unavailable, 'The panel cannot reach its database right now. Please try again in a few seconds.',

@@ -19,12 +19,12 @@ export const networkProxyRoutes = [
   route({
     method: 'POST', path: `${base}/proxy`, need: 'proxy.create', body: createProxyBody,
     handler: async ({ app, actor, access, body }) =>
-      proxyRouteItem(await createProxyRoute(app, actor, access, body), proxyRouteStatus(app, access.server)),
+      proxyRouteItem(await createProxyRoute(app, actor, access, body), await proxyRouteStatus(app, access.server)),
   }),
   route({
     method: 'POST', path: `${base}/proxy/:proxy`, need: 'proxy.update', body: updateProxyBody,
     handler: async ({ app, actor, access, params, body }) =>
-      proxyRouteItem(await updateProxyRoute(app, actor, access, pathId(params.proxy), body), proxyRouteStatus(app, access.server)),
+      proxyRouteItem(await updateProxyRoute(app, actor, access, pathId(params.proxy), body), await proxyRouteStatus(app, access.server)),
   }),
   route({
     method: 'DELETE', path: `${base}/proxy/:proxy`, need: 'proxy.delete',

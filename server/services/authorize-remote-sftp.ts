@@ -4,13 +4,12 @@ import { compile } from '@contracts/permissions';
 import { parseLogin } from '@bridge/sftp/server';
 import { LoginLimiter } from '@bridge/sftp/login-limiter';
 import { insertActivity } from '@db/repositories/activity';
-import { findNodeByTokenId } from '@db/repositories/nodes';
 import { findServerByRef } from '@db/repositories/servers';
 import { findUserByUuid } from '@db/repositories/users';
 import { ERROR_CODES } from '@contracts/errors';
 import type { AppContext } from '../context';
-import { sameHash, sha256 } from '../auth/api-key-token';
 import { forbidden, httpError } from '../http/errors';
+import { authenticateNode } from './nodes/authenticate-node';
 import { logActivity } from './activity';
 import { DatabaseAccessLookup } from '@bridge/access-db';
 import { databaseSftpAuthenticator } from './sftp-authenticator';
@@ -26,15 +25,6 @@ export interface RemoteSftpRequest {
 
 const limiters = new WeakMap<AppContext, LoginLimiter>();
 const BAD = 'Authorization credentials were not correct, please try again.';
-
-/** The node named by `Authorization: Bearer <token_id>.<secret>` (Pterodactyl's daemon authentication). */
-async function authenticateNode(app: AppContext, req: Request) {
-  const m = /^Bearer ([A-Za-z0-9]{1,16})\.(\S+)$/.exec(req.get('authorization') ?? '');
-  if (!m) throw forbidden('A node token is required.');
-  const node = await findNodeByTokenId(app.db, m[1] as string);
-  if (!node || !sameHash(node.tokenHash, sha256(m[2] as string))) throw forbidden('The node token is not valid.');
-  return node;
-}
 
 function sameKey(stored: string, offered: string): boolean {
   const a = ssh2.utils.parseKey(stored);

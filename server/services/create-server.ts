@@ -17,6 +17,10 @@ export const newServerInput = z.object({
   /** A software definition id; without it, the generic command runner (DESIGN §14). */
   software: z.string().min(1).max(64).optional(),
   description: z.string().max(2000).optional(),
+  /** The Wings node it lives on (DESIGN §19); absent = this host. */
+  nodeId: z.number().int().positive().nullable().optional(),
+  /** Taking over a server a Wings node already runs: its uuid there. */
+  uuid: z.uuid({ error: 'must be a UUID' }).optional(),
 }).refine((v) => v.command !== undefined || v.software !== undefined, { message: 'Give a command or a software.', path: ['command'] });
 
 /**
@@ -33,12 +37,13 @@ export async function createServer(db: Executor, input: z.input<typeof newServer
   const softwareId = parsed.data.software ?? GENERIC_SOFTWARE;
   const definition = await resolveSoftware(db, softwareId, now);
   if (!definition) throw validationError('software', `No software "${softwareId}" exists on this panel.`, 'exists');
-  let uuid = randomUUID();
+  let uuid = parsed.data.uuid?.toLowerCase() ?? randomUUID();
+  if (parsed.data.uuid && await findServerByRef(db, uuid.slice(0, 8))) throw validationError('uuid', 'A server with this uuid (or its short id) already exists.', 'unique');
   while (await findServerByRef(db, uuid.slice(0, 8))) uuid = randomUUID();
   return db.transaction(async (tx) => {
     const server = await insertServer(tx, {
       uuid, identifier: uuid.slice(0, 8), name: parsed.data.name, description: parsed.data.description ?? null,
-      ownerId: owner.id, startupCommand: parsed.data.command ?? definition.startup, createdAt: now, updatedAt: now,
+      ownerId: owner.id, nodeId: parsed.data.nodeId ?? null, startupCommand: parsed.data.command ?? definition.startup, createdAt: now, updatedAt: now,
     });
     await saveServerStartup(tx, {
       serverId: server.id, softwareId, dockerImage: Object.values(definition.docker_images)[0] ?? '', updatedAt: now,

@@ -3,7 +3,7 @@ import type { ServerAccess } from '../http/types';
 
 /** `GET /servers/{server}/resources` in Pterodactyl's `stats` shape. */
 export async function getServerResources(app: AppContext, access: ServerAccess) {
-  const stats = await app.daemon.stats({ uuid: access.server.uuid, startupCommand: access.server.startupCommand });
+  const stats = await app.daemon.stats({ uuid: access.server.uuid, startupCommand: access.server.startupCommand, nodeId: access.server.nodeId });
   return {
     object: 'stats' as const,
     attributes: {

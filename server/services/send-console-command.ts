@@ -7,8 +7,8 @@ import { logActivity } from './activity';
 /** `POST /servers/{server}/command`: one console line; 409 while the server is offline. */
 export async function sendConsoleCommand(app: AppContext, actor: Actor, access: ServerAccess, command: string): Promise<void> {
   if (!access.permissions.has('control.console')) throw forbidden('This action is unauthorized.', { permission: 'control.console' });
-  const daemonServer = { uuid: access.server.uuid, startupCommand: access.server.startupCommand };
-  if (app.daemon.status(daemonServer) === 'offline') throw conflict('The server is offline; start it before sending commands.');
+  const daemonServer = { uuid: access.server.uuid, startupCommand: access.server.startupCommand, nodeId: access.server.nodeId };
+  if ((await app.daemon.status(daemonServer)) === 'offline') throw conflict('The server is offline; start it before sending commands.');
   try {
     await app.daemon.command(daemonServer, command);
   } catch (err) {

@@ -14,7 +14,7 @@ import { HttpClient } from '../factories/http';
 import { startTestPanel, type TestPanel } from '../factories/panel';
 import { makeApiKey, makeServer, makeSubuser, makeUser } from '../factories/records';
 import { registerTestHost, rootConnection, testServerAddress, type TestHost } from '../factories/databases';
-import { createNode } from '@server/services/create-node';
+import { createNode } from '@server/services/nodes/create-node';
 
 /** DESIGN §15 on a real MariaDB: what the created users can and cannot do there, and the API around it. */
 let panel: TestPanel;
@@ -183,7 +183,7 @@ describe('creating a database', () => {
     await root.query('GRANT CREATE USER ON *.* TO ?@?', [admin, '127.0.0.1']);
     await root.query('GRANT CREATE, DROP ON `s%\\_%`.* TO ?@?', [admin, '127.0.0.1']);
     extraCleanups.push(async () => { const r = await rootConnection(); await r.query('DROP USER IF EXISTS ?@?', [admin, '127.0.0.1']); await r.end(); });
-    const { node } = await createNode(panel.app.db, { name: `node-${admin}`, url: 'http://127.0.0.1:1' }, new Date());
+    const { node } = await createNode(panel.app.db, panel.app.secrets.appKey, { name: `node-${admin}`, url: 'http://127.0.0.1:1' }, new Date());
     await createDatabaseHost(panel.app, { name: `half-${admin}`, ...testServerAddress(), username: admin, password: pw, node: node.uuid });
     const server = await makeServer(panel.app.db, owner, { nodeId: node.id });
 

@@ -30,7 +30,7 @@ async function cli(name: string, ...args: string[]): Promise<{ code: number; out
   const { values } = parseArgs({ args, options: command.options, strict: true, allowPositionals: false });
   try {
     const handle = { db: panel.app.db, pool: panel.app.pool, close: async () => undefined } as DatabaseHandle;
-    return { code: 0, out: await command.run(handle, values as Record<string, string | boolean | undefined>), stderr: '' };
+    return { code: 0, out: await command.run(handle, values as Record<string, string | boolean | undefined>, { appKey: () => panel.app.secrets.appKey }), stderr: '' };
   } catch (err) {
     if (err instanceof HttpError) return { code: 1, out: null, stderr: err.items().map((i) => i.detail).join(' ') };
     throw err;

@@ -30,7 +30,7 @@ async function cli(name: string, ...args: string[]): Promise<{ code: number; out
   if (!command) throw new Error(`no command ${name}`);
   const { values } = parseArgs({ args, options: command.options, strict: true, allowPositionals: false });
   try {
-    return { code: 0, out: await command.run(database.handle, values as Record<string, string | boolean | undefined>), stderr: '' };
+    return { code: 0, out: await command.run(database.handle, values as Record<string, string | boolean | undefined>, { appKey: () => 'startup-cli-test-app-key' }), stderr: '' };
   } catch (err) {
     if (err instanceof HttpError) return { code: 1, out: {}, stderr: err.items().map((i) => i.detail).join(' ') };
     throw err;

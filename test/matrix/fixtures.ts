@@ -25,6 +25,7 @@ import { networkFixtures } from './fixtures-network';
 import { MIGRATION_FIXTURES } from './fixtures-migration';
 import { PASSKEY_FIXTURES } from './fixtures-passkeys';
 import { MASS_MAIL_FIXTURES } from './fixtures-mass-mail';
+import { REMOTE_FIXTURES } from './fixtures-remote';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -180,6 +181,7 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   ...MIGRATION_FIXTURES,
   ...PASSKEY_FIXTURES,
   ...MASS_MAIL_FIXTURES,
+  ...REMOTE_FIXTURES,
 };
 
 

@@ -39,4 +39,4 @@ export async function killToOffline(app: AppContext, server: ServerRow): Promise
   await offline;
 }
 
-export const stateOf = (app: AppContext, server: ServerRow): ServerState => app.daemon.status(daemonServer(server));
+export const stateOf = (app: AppContext, server: ServerRow): ServerState | Promise<ServerState> => app.daemon.status(daemonServer(server));

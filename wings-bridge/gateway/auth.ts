@@ -71,7 +71,12 @@ export async function handleAuth(ctx: AuthContext, args: unknown[]): Promise<voi
   }
   ctx.stopAuthTimer();
   session.emit('auth success', { permissions: [...found.access.permissions] });
-  session.emit('status', gateway.options.daemon.status(found.server));
+  try {
+    session.emit('status', await gateway.options.daemon.status(found.server));
+  } catch {
+    // A Wings node that is down: the socket stays, the console says why (the state arrives once the node answers).
+    session.emit('daemon error', 'The server\'s node cannot be reached right now.');
+  }
   scheduleExpiry(ctx, session);
 }
 

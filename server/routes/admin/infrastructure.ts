@@ -13,7 +13,7 @@ export const adminInfrastructureRoutes = [
   route({ method: 'GET', path: `${A}/nodes`, need: 'admin:nodes.view', handler: async ({ app }) => listNodeItems(app) }),
   route({
     method: 'POST', path: `${A}/nodes`, need: 'admin:nodes.create',
-    body: z.object({ name: z.string().min(1).max(191), url: z.string().min(1).max(255) }),
+    body: z.object({ name: z.string().min(1).max(191), url: z.string().min(1).max(255), token_id: z.string().max(64).optional(), token: z.string().max(200).optional() }),
     example: { body: { name: 'matrix-node', url: 'https://node.example.com:8080' } },
     handler: async ({ app, actor, body }) => reply(201, await createNodeAsAdmin(app, actor, body)),
   }),

@@ -6,7 +6,7 @@ import type { NodeRow } from '@db/schema/servers';
 import type { AppContext } from '../../context';
 import { fromZod, validationError } from '../../http/errors';
 import type { Actor } from '../../http/types';
-import { createNode } from '../create-node';
+import { createNode } from '../nodes/create-node';
 import { createDatabaseHost, type DatabaseHostInput } from '../databases/create-database-host';
 import { hostSummary, listHostSummaries, removeDatabaseHost } from '../databases/manage-database-hosts';
 import { addAllocations } from '../network/add-allocations';
@@ -24,9 +24,12 @@ export async function listNodeItems(app: AppContext) {
   return { object: 'list' as const, data: (await listNodes(app.db)).map(nodeItem) };
 }
 
-export async function createNodeAsAdmin(app: AppContext, actor: Actor, input: { name: string; url: string }) {
+export async function createNodeAsAdmin(app: AppContext, actor: Actor, input: { name: string; url: string; token_id?: string | undefined; token?: string | undefined }) {
   return app.db.transaction(async (tx) => {
-    const { node, token } = await createNode(tx, input, app.clock.now());
+    const { node, token } = await createNode(tx, app.secrets.appKey, {
+      name: input.name, url: input.url,
+      ...(input.token_id !== undefined ? { tokenId: input.token_id } : {}), ...(input.token !== undefined ? { token: input.token } : {}),
+    }, app.clock.now());
     await logAdminAction(tx, app.clock, actor, 'node.create', { node: node.uuid, new: { name: node.name, url: node.url } });
     return { ...nodeItem(node), meta: { token } };
   });

@@ -7,8 +7,8 @@ import { notFound } from '../../http/errors';
 
 export { requireKey } from '../files/file-access';
 
-export const daemonServerOf = (server: Pick<ServerRow, 'uuid' | 'startupCommand'>): DaemonServer =>
-  ({ uuid: server.uuid, startupCommand: server.startupCommand });
+export const daemonServerOf = (server: Pick<ServerRow, 'uuid' | 'startupCommand' | 'nodeId'>): DaemonServer =>
+  ({ uuid: server.uuid, startupCommand: server.startupCommand, nodeId: server.nodeId });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

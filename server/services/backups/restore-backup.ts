@@ -42,12 +42,16 @@ async function runRestore(app: AppContext, server: ServerRow, backup: BackupRow,
     failure = err instanceof Error ? err.message : String(err);
     app.logger.warn({ err, backup: backup.uuid }, 'restore failed');
   }
-  await app.db.transaction(async (tx) => {
+  const recorded = await app.db.transaction(async (tx) => {
+    // A Wings node also reports the end to the remote API (remote-backups.ts): whichever comes first records it.
+    if ((await lockServer(tx, server.id))?.status !== 'restoring_backup') return false;
     await setServerStatus(tx, server.id, null, app.clock.now(), 'restoring_backup');
     await logActivity(tx, app.clock, {
       event: failure ? 'server:backup.restore-failed' : 'server:backup.restore-complete', actor: null, serverId: server.id,
       properties: { uuid: backup.uuid, name: backup.name, truncate, ...(failure ? { error: failure.slice(0, 300) } : {}) },
     });
+    return true;
   });
+  if (!recorded) return;
   app.daemon.publish(ds, { type: 'backup restore completed', data: { uuid: backup.uuid, is_successful: failure === null } });
 }

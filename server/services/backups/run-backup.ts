@@ -1,5 +1,5 @@
 import type { BackupResult } from '@bridge/daemon';
-import { completeBackup } from '@db/repositories/backups';
+import { completeBackup, findServerBackup } from '@db/repositories/backups';
 import type { BackupRow } from '@db/schema/backups';
 import type { ServerRow } from '@db/schema/servers';
 import type { AppContext } from '../../context';
@@ -48,13 +48,18 @@ async function runBackup(app: AppContext, server: ServerRow, backup: BackupRow):
     app.logger.warn({ err, backup: backup.uuid }, 'backup failed');
   }
   const checksum = result ? `sha1:${result.checksum}` : null;
-  await app.db.transaction(async (tx) => {
+  const recorded = await app.db.transaction(async (tx) => {
+    // A Wings node also reports the end to the remote API (remote-backups.ts): whichever comes first records it.
+    const current = await findServerBackup(tx, server.id, backup.uuid, { lock: true });
+    if (!current || current.completedAt) return false;
     await completeBackup(tx, backup.id, { isSuccessful: result !== null, checksum, bytes: result?.bytes ?? 0 }, app.clock.now());
     await logActivity(tx, app.clock, {
       event: result ? 'server:backup.complete' : 'server:backup.fail', actor: null, serverId: server.id,
       properties: { uuid: backup.uuid, name: backup.name, ...(result ? { checksum, bytes: result.bytes } : { error: failure?.slice(0, 300) }) },
     });
+    return true;
   });
+  if (!recorded) return;
   if (!result) await app.daemon.deleteBackup(ds, backup.uuid).catch(() => undefined);
   app.daemon.publish(ds, {
     type: 'backup completed',

@@ -9,7 +9,7 @@ import type { Actor, ServerAccess } from '../../http/types';
 import { logActivity } from '../activity';
 
 export const daemonServer = (access: Pick<ServerAccess, 'server'>): DaemonServer =>
-  ({ uuid: access.server.uuid, startupCommand: access.server.startupCommand });
+  ({ uuid: access.server.uuid, startupCommand: access.server.startupCommand, nodeId: access.server.nodeId });
 
 /** Services check their key themselves too, so a transport that skips the router still cannot skip the check. */
 export function requireKey(access: ServerAccess, key: Permission): void {

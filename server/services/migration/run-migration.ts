@@ -57,7 +57,7 @@ export async function runMigration(app: AppContext, row: MigrationRow, signal: A
   try {
     if (!server || !app.daemon.receive) throw new MigrationError('The server can no longer receive files.');
     const spec = await serverRunSpec(app.db, server);
-    if (app.daemon.status(spec) !== 'offline') throw new MigrationError('The server was started; stop it before migrating files into it.');
+    if ((await app.daemon.status(spec)) !== 'offline') throw new MigrationError('The server was started; stop it before migrating files into it.');
     receiver = app.daemon.receive(spec, app.config.MIGRATION_MAX_BYTES);
     const current = receiver;
     progress = new Progress(row.uuid, (p) => current.report(p));

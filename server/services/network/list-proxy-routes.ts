@@ -9,7 +9,7 @@ import { requireKey } from './require-key';
 export async function listProxyRoutes(app: AppContext, access: ServerAccess) {
   requireKey(access, 'proxy.read');
   const rows = await listServerProxyRoutes(app.db, access.server.id);
-  const status = proxyRouteStatus(app, access.server);
+  const status = await proxyRouteStatus(app, access.server);
   return {
     object: 'list' as const,
     data: rows.map((r) => proxyRouteItem(r, status)),

@@ -6,10 +6,10 @@ import type { AppContext } from '../../context';
 /** What the proxy does with the route right now (the Network tab shows it; the proxy decides the same way). */
 export type ProxyRouteStatus = 'active' | 'server_stopped' | 'server_suspended' | 'proxy_disabled';
 
-export function proxyRouteStatus(app: AppContext, server: ServerRow): ProxyRouteStatus {
+export async function proxyRouteStatus(app: AppContext, server: ServerRow): Promise<ProxyRouteStatus> {
   if (!proxyEnabled(app.config)) return 'proxy_disabled';
   if (server.suspended) return 'server_suspended';
-  const state = app.daemon.status({ uuid: server.uuid, startupCommand: server.startupCommand });
+  const state = await app.daemon.status({ uuid: server.uuid, startupCommand: server.startupCommand, nodeId: server.nodeId });
   return state === 'offline' || state === 'stopping' ? 'server_stopped' : 'active';
 }
 

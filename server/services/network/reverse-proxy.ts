@@ -44,10 +44,10 @@ function tlsOptions(config: Config): https.ServerOptions | null {
 }
 
 /** Why a looked-up route must not be forwarded now, or null to forward it. */
-function refusalFor(app: AppContext, found: ProxyLookup | null, url: string | undefined): ProxyRefusal | null {
+async function refusalFor(app: AppContext, found: ProxyLookup | null, url: string | undefined): Promise<ProxyRefusal | null> {
   if (!found) return 'unknown_host';
   if (!underPrefix(url, found.route.pathPrefix)) return 'outside_prefix';
-  const status = proxyRouteStatus(app, found.server);
+  const status = await proxyRouteStatus(app, found.server);
   if (status === 'server_suspended') return 'server_suspended';
   if (status === 'server_stopped') return 'server_stopped';
   return null;
@@ -69,8 +69,8 @@ export async function startReverseProxy(app: AppContext): Promise<ReverseProxy |
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const host = hostOf(req.headers.host);
-    table.lookup(host).then((found) => {
-      const refusal = refusalFor(app, found, req.url);
+    table.lookup(host).then(async (found) => {
+      const refusal = await refusalFor(app, found, req.url);
       if (refusal || !found) { sendRefusal(res, refusal ?? 'unknown_host', host); return; }
       proxy.web(req, res, { target: target(found) }, () => sendRefusal(res, 'unreachable', host));
     }, (err: unknown) => {
@@ -84,8 +84,8 @@ export async function startReverseProxy(app: AppContext): Promise<ReverseProxy |
     socket.on('close', () => upgraded.delete(socket));
     socket.on('error', () => socket.destroy());
     const host = hostOf(req.headers.host);
-    table.lookup(host).then((found) => {
-      const refusal = refusalFor(app, found, req.url) ?? (found && !found.route.websocket ? 'websocket_disabled' : null);
+    table.lookup(host).then(async (found) => {
+      const refusal = (await refusalFor(app, found, req.url)) ?? (found && !found.route.websocket ? 'websocket_disabled' : null);
       if (refusal || !found) { refuseUpgrade(socket, refusal ?? 'unknown_host'); return; }
       proxy.ws(req, socket, head, { target: target(found) }, () => socket.destroy());
     }, () => socket.destroy());

@@ -65,7 +65,7 @@ async function runTask(app: AppContext, run: ClaimedRun, task: ScheduleTaskRow):
     await finishRun(app.db, run.scheduleId, run.token, app.clock.now());
     return 'stop';
   }
-  if (schedule.onlyWhenOnline && app.daemon.status({ uuid: server.uuid, startupCommand: server.startupCommand }) !== 'running') {
+  if (schedule.onlyWhenOnline && (await app.daemon.status({ uuid: server.uuid, startupCommand: server.startupCommand, nodeId: server.nodeId })) !== 'running') {
     await finishRun(app.db, run.scheduleId, run.token, app.clock.now());
     return 'stop';
   }

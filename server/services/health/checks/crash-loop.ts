@@ -8,11 +8,12 @@ export const CRASH_LOOP_EXITS = 3;
 export const crashLoopCheck: HealthCheck = {
   name: 'crash_loop',
   async run(app, server) {
-    if (!app.daemon.exits) {
+    const exits = app.daemon.exits ? app.daemon.exits(await serverRunSpec(app.db, server)) : null;
+    if (!exits) {
       return { status: 'warn', detail: 'This server\'s daemon does not report process exits, so crash loops cannot be detected.', recommendation: 'Watch the console for repeated crashes.' };
     }
     const since = app.clock.now().getTime() - CRASH_WINDOW_MS;
-    const crashes = app.daemon.exits(await serverRunSpec(app.db, server)).filter((e) => !e.expected && e.at.getTime() >= since);
+    const crashes = exits.filter((e) => !e.expected && e.at.getTime() >= since);
     const last = crashes.at(-1);
     const how = last ? ` (last: ${last.signal ? `signal ${last.signal}` : `exit code ${last.code ?? 'unknown'}`} at ${last.at.toISOString()})` : '';
     if (crashes.length >= CRASH_LOOP_EXITS) {

@@ -1,0 +1,129 @@
+import { createServer } from 'node:net';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { type DaemonEvent, DaemonUnavailableError } from '@bridge/daemon';
+import { WingsHttpError } from '@bridge/wings/node-client';
+import { WingsDaemon } from '@bridge/wings/wings-daemon';
+import { signWebsocketToken, userServerJti } from '@bridge/wings/wings-jwt';
+import { NODE_TOKEN, PANEL_ORIGIN, until, wingsFixture, type WingsFixture } from '../fakes/wings/daemons';
+
+/** What only the Wings adapter does (DESIGN §19): the shared upstream socket, its JWT, re-auth, backoff, errors, revocation. */
+let fx: WingsFixture;
+beforeAll(async () => { fx = await wingsFixture({ node: { linesPer100ms: 5 }, daemon: { socketTtlSeconds: 61 } }); });
+afterAll(async () => { await fx?.close(); });
+
+describe('WingsDaemon upstream socket', () => {
+  it('opens one socket per server for all its subscribers, authenticated with the JWT of §19, and closes it with the last', async () => {
+    const s = await fx.newServer();
+    const stops = [1, 2, 3].map(() => fx.daemon.subscribe(s, () => undefined));
+    await until(() => fx.daemon.upstream(s.uuid)?.connected === true, 'the upstream socket authenticated');
+    expect([...fx.node.sockets].filter((h) => h.server.uuid === s.uuid)).toHaveLength(1);
+    const token = fx.node.authTokens.at(-1) as string;
+    expect(decodeProtectedHeader(token).alg).toBe('HS256');
+    const claims = decodeJwt(token);
+    expect(claims).toMatchObject({ server_uuid: s.uuid, scope: 'websocket' });
+    expect(Object.keys(claims).sort()).toEqual(['exp', 'iat', 'jti', 'nbf', 'permissions', 'scope', 'server_uuid', 'unique_id', 'user_uuid']);
+    expect(claims.permissions).toContain('*');
+    for (const stop of stops) stop();
+    await until(() => ![...fx.node.sockets].some((h) => h.server.uuid === s.uuid), 'the upstream socket closed');
+  });
+
+  it('authenticates again before its token expires, keeping the same socket', async () => {
+    const s = await fx.newServer();
+    const stop = fx.daemon.subscribe(s, () => undefined);
+    await until(() => (fx.daemon.upstream(s.uuid)?.authentications ?? 0) >= 2, 'a second authentication (token expiring)');
+    expect([...fx.node.sockets].filter((h) => h.server.uuid === s.uuid)).toHaveLength(1);
+    stop();
+  });
+
+  it('reconnects after the node drops the socket, and events flow again', async () => {
+    const s = await fx.newServer();
+    const events: DaemonEvent[] = [];
+    const stop = fx.daemon.subscribe(s, (e) => events.push(e));
+    await until(() => fx.daemon.upstream(s.uuid)?.connected === true, 'connected');
+    for (const h of fx.node.sockets) if (h.server.uuid === s.uuid) h.close();
+    await until(() => fx.daemon.upstream(s.uuid)?.connected === false, 'noticed the drop');
+    await until(() => fx.daemon.upstream(s.uuid)?.connected === true, 'reconnected');
+    await fx.daemon.power(s, 'start');
+    await until(() => events.some((e) => e.type === 'status' && e.state === 'running'), 'running after the reconnect');
+    await fx.daemon.power(s, 'kill');
+    stop();
+  });
+
+  it('passes on the node\'s console throttle notice and drops the excess lines', async () => {
+    const s = await fx.newServer();
+    const events: DaemonEvent[] = [];
+    const stop = fx.daemon.subscribe(s, (e) => events.push(e));
+    await until(() => fx.daemon.upstream(s.uuid)?.connected === true, 'connected');
+    const server = fx.node.servers.get(s.uuid);
+    for (let i = 0; i < 20; i++) server?.console(`flood ${i}`);
+    await until(() => events.some((e) => e.type === 'daemon message' && /throttling/.test(e.line)), 'the throttle notice');
+    expect(events.filter((e) => e.type === 'console').length).toBeLessThanOrEqual(5);
+    stop();
+  });
+});
+
+describe('WingsDaemon errors', () => {
+  it('answers a node that refuses connections with a 503 naming the node', async () => {
+    const port = await new Promise<number>((resolve) => { const srv = createServer(); srv.listen(0, '127.0.0.1', () => { const p = (srv.address() as { port: number }).port; srv.close(() => resolve(p)); }); });
+    const down = new WingsDaemon({ id: 9, name: 'down-node', url: `http://127.0.0.1:${port}`, token: NODE_TOKEN }, { panelUrl: PANEL_ORIGIN, maxUploadBytes: 1 });
+    const err = await down.power({ uuid: crypto.randomUUID(), startupCommand: '' }, 'start').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DaemonUnavailableError);
+    expect(err).toMatchObject({ status: 503, message: expect.stringContaining('down-node') });
+  });
+
+  it('gives up on a node that accepts but never answers, with a 502', async () => {
+    const slow = await wingsFixture({ daemon: { timeouts: { connectMs: 1_000, requestMs: 300 } } });
+    const s = await slow.newServer();
+    slow.node.frozen = true;
+    const err = await slow.daemon.stats(s).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 502, message: expect.stringContaining('did not answer') });
+    await slow.close();
+  });
+
+  it('keeps Wings\' own refusal: a wrong node token is a 403 from the node', async () => {
+    const s = await fx.newServer();
+    const wrong = new WingsDaemon({ id: 8, name: 'n', url: fx.node.url, token: 'not-the-token' }, { panelUrl: PANEL_ORIGIN, maxUploadBytes: 1 });
+    await expect(wrong.stats(s)).rejects.toSatisfy((e) => e instanceof WingsHttpError && e.status === 403);
+  });
+});
+
+describe('WingsDaemon revocation', () => {
+  async function userSocket(serverUuid: string, userUuid: string): Promise<{ frames: { event: string }[]; ws: WebSocket }> {
+    const ws = new WebSocket(`${fx.node.url.replace('http', 'ws')}/api/servers/${serverUuid}/ws`, { origin: PANEL_ORIGIN });
+    const frames: { event: string }[] = [];
+    ws.on('message', (m) => frames.push(JSON.parse(String(m)) as { event: string }));
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ event: 'auth', args: [await signWebsocketToken(NODE_TOKEN, { userUuid, serverUuid, permissions: ['websocket.connect'], now: new Date(Date.now() - 1000) })] }));
+    await until(() => frames.some((f) => f.event === 'auth success'), 'the user socket authenticated');
+    return { frames, ws };
+  }
+
+  it('on a 1.12 node calls deauthorize-user, which drops the user\'s sockets there', async () => {
+    const s = await fx.newServer();
+    const user = crypto.randomUUID();
+    const { ws } = await userSocket(s.uuid, user);
+    const closed = new Promise((r) => ws.once('close', r));
+    await fx.daemon.deauthorize(user, [s.uuid]);
+    expect(fx.node.deauthorized).toContainEqual({ user, servers: [s.uuid] });
+    await closed;
+  });
+
+  it('on a 1.11 node denies the user\'s JTI on each server instead', async () => {
+    const old = await wingsFixture({ node: { version: '1.11.13' } });
+    const s = await old.newServer();
+    const user = crypto.randomUUID();
+    await old.daemon.deauthorize(user, [s.uuid]);
+    expect(old.node.denied.has(userServerJti(user, s.uuid))).toBe(true);
+    expect(old.node.requests.some((r) => r.path === '/api/deauthorize-user')).toBe(false);
+    await old.close();
+  });
+
+  it('refuses a socket from another Origin', async () => {
+    const s = await fx.newServer();
+    const ws = new WebSocket(`${fx.node.url.replace('http', 'ws')}/api/servers/${s.uuid}/ws`, { origin: 'http://evil.test' });
+    const status = await new Promise<number>((resolve) => { ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)); ws.on('error', () => resolve(-1)); });
+    expect(status).toBe(403);
+  });
+});
