@@ -10,3 +10,4 @@ export * from './databases';
 export * from './network';
 export * from './migration';
 export * from './passkeys';
+export * from './roles';

@@ -19,6 +19,7 @@ import { networkRoutes } from './network';
 import { networkProxyRoutes } from './network-proxy';
 import { migrationRoutes } from './migration';
 import { healthRoutes } from './health';
+import { roleRoutes } from './roles';
 
 /** Every HTTP route of Cohost, declared once. The router and the permission matrix are both built from this. */
 export const manifest: readonly AnyRoute[] = [
@@ -42,4 +43,5 @@ export const manifest: readonly AnyRoute[] = [
   ...migrationRoutes,
   ...healthRoutes,
   ...passkeyRoutes,
+  ...roleRoutes,
 ] as readonly AnyRoute[];

@@ -24,6 +24,7 @@ import { databaseFixtures } from './fixtures-databases';
 import { networkFixtures } from './fixtures-network';
 import { MIGRATION_FIXTURES } from './fixtures-migration';
 import { PASSKEY_FIXTURES } from './fixtures-passkeys';
+import { ROLE_FIXTURES } from './fixtures-roles';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -178,6 +179,7 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   ...networkFixtures,
   ...MIGRATION_FIXTURES,
   ...PASSKEY_FIXTURES,
+  ...ROLE_FIXTURES,
 };
 
 
