@@ -114,3 +114,8 @@ export async function retireInviteTokens(db: Executor, userId: number, exceptId:
   await db.update(subusers).set({ inviteTokenHash: null, inviteExpiresAt: expiresAt, updatedAt: now })
     .where(and(eq(subusers.userId, userId), eq(subusers.status, 'invited'), ne(subusers.id, exceptId)));
 }
+
+/** Sets (or lifts, with null) a subuser row's path scope (DESIGN §20). */
+export async function setSubuserFileScope(db: Executor, serverId: number, id: number, fileScope: { paths: string[] } | null, now: Date): Promise<void> {
+  await db.update(subusers).set({ fileScope, updatedAt: now }).where(and(eq(subusers.serverId, serverId), eq(subusers.id, id)));
+}

@@ -69,6 +69,8 @@ export const subusers = mysqlTable('subusers', {
   builtinRole: varchar('builtin_role', { length: 32 }),
   /** Per-server overrides on top of the role: keys added and removed (null without a role). */
   overrides: json('overrides').$type<{ add: string[]; remove: string[] }>(),
+  /** Path globs the row's file keys are limited to (DESIGN §20); null = the whole tree. */
+  fileScope: json('file_scope').$type<{ paths: string[] }>(),
   createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
   updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
 }, (t) => [

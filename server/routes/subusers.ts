@@ -4,11 +4,12 @@ import { assignRoleBody } from '../services/roles/inputs';
 import { roleRef, roleRefs } from '../services/roles/role-refs';
 import { createSubuser } from '../services/subusers/create-subuser';
 import { deleteSubuser } from '../services/subusers/delete-subuser';
-import { createSubuserBody, resendInviteBody, updateSubuserBody } from '../services/subusers/inputs';
+import { createSubuserBody, fileScopeBody, resendInviteBody, updateSubuserBody } from '../services/subusers/inputs';
 import { leaveServer } from '../services/subusers/leave-server';
 import { resendInvite } from '../services/subusers/resend-invite';
 import { subuserItem } from '../services/subusers/transform';
 import { updateSubuser } from '../services/subusers/update-subuser';
+import { setFileScope } from '../services/subusers/set-file-scope';
 import { getSubuser, listSubusers } from '../services/subusers/view-subusers';
 
 const base = '/api/client/servers/:server';
@@ -52,6 +53,13 @@ export const subuserRoutes = [
     handler: async ({ app, actor, access, params, body }) => {
       const linked = await assignRole(app, actor, access, params.user ?? '', body);
       return subuserItem(linked.subuser, linked.user, await roleRef(app.db, linked.subuser));
+    },
+  }),
+  route({
+    method: 'PUT', path: `${base}/users/:user/file-scope`, need: 'user.update', body: fileScopeBody,
+    handler: async ({ app, actor, access, params, body }) => {
+      const scoped = await setFileScope(app, actor, access, params.user ?? '', body.paths);
+      return subuserItem(scoped.subuser, scoped.user, await roleRef(app.db, scoped.subuser));
     },
   }),
   route({

@@ -29,6 +29,11 @@ export const ROLE_FIXTURES: Readonly<Record<string, Fixture>> = {
   [`DELETE ${R}/:role`]: ownRole(),
   // The scene's owner invites a new address into their server with a built-in role.
   [`POST ${R}/:role/invite`]: (s) => ({ caller: s.owner, params: { role: 'viewer' }, body: { email: `bulk-${unique()}@example.com`, servers: [s.server.uuid] } }),
+  ['PUT /api/client/servers/:server/users/:user/file-scope']: async (s) => {
+    const user = await s.user();
+    await makeSubuser(s.app.db, s.server, user, ['file.read']);
+    return { params: { user: user.uuid }, body: { paths: ['/plugins/**', '/server.properties'] } };
+  },
   // Moderator minus everything the target lacks: the keys do not change, so `user.update` alone suffices.
   ['PUT /api/client/servers/:server/users/:user/role']: async (s) => {
     const user = await s.user();

@@ -63,6 +63,7 @@ const REQUIRED: Readonly<Record<string, string>> = {
   'DELETE /api/client/roles/:role': 'auth',
   'POST /api/client/roles/:role/invite': 'auth',
   'PUT /api/client/servers/:server/users/:user/role': 'user.update',
+  'PUT /api/client/servers/:server/users/:user/file-scope': 'user.update',
   'POST /api/invites/:token/accept': 'public',
 };
 

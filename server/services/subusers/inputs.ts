@@ -27,6 +27,9 @@ export const updateSubuserBody = z.object({
 });
 export type UpdateSubuserBody = z.infer<typeof updateSubuserBody>;
 
+/** Path globs a subuser's file keys are limited to (DESIGN §20); null lifts the limit. */
+export const fileScopeBody = z.object({ paths: z.array(z.string().max(255)).max(50).nullable() });
+
 export const resendInviteBody = z.object({ invite_ttl_hours: ttl.optional() });
 
 export const acceptInviteBody = z.object({

@@ -32,6 +32,7 @@ export function subuserItem(subuser: SubuserRow, user: UserRow, role: RoleRef | 
       invite_expires_at: subuser.status === 'invited' ? subuser.inviteExpiresAt?.toISOString() ?? null : null,
       role,
       overrides: role ? subuser.overrides ?? { add: [], remove: [] } : null,
+      file_scope: subuser.fileScope ? { paths: [...subuser.fileScope.paths] } : null,
     },
   };
 }
