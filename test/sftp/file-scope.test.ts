@@ -141,6 +141,25 @@ describe('path scopes: HTTP and SFTP agree with the reference model', () => {
     }), { numRuns: 60 });
   }, 600_000);
 
+  it('narrows an open SFTP session when a scope is set (revocation), without reconnecting', async () => {
+    await setScope(null);
+    resetTree();
+    const session = await ssh2Connect({ port: panel.sftpPort, login: login(), password: TEST_PASSWORD });
+    try {
+      expect(Buffer.isBuffer(await op.readFile(session.sftp, '/b/x.txt'))).toBe(true);
+      await setScope(['/a/**']);
+      await panel.app.bus.publish({ userUuid: user.uuid, serverUuid: server.uuid });
+      // The bus delivers asynchronously: read until the session has been narrowed (the test timeout is the bound).
+      let result = await op.readFile(session.sftp, '/b/x.txt');
+      while (Buffer.isBuffer(result)) result = await op.readFile(session.sftp, '/b/x.txt');
+      expect(result).toBe(3);
+      expect(Buffer.isBuffer(await op.readFile(session.sftp, '/a/x.txt'))).toBe(true);
+    } finally {
+      session.end();
+      await session.closed;
+    }
+  }, 120_000);
+
   it('an unscoped subuser sees and does everything (the scope is what refuses above)', async () => {
     await setScope(null);
     resetTree();
