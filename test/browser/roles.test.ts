@@ -79,4 +79,29 @@ describe('the Roles card', () => {
     await expect.poll(() => roleRow('Builders').count()).toBe(0);
     expect(await subuserKeys()).toEqual(['control.console', 'file.read', 'file.update', 'websocket.connect']);
   });
+
+  it('assigns a role with an override and a path scope from the subuser form', async () => {
+    await page.goto('/account');
+    await page.getByRole('button', { name: 'New Role' }).click();
+    await page.getByLabel('Role Name').fill('Crew');
+    await toggle('file.read').check();
+    await toggle('control.console').check();
+    await page.getByRole('button', { name: 'Create Role' }).click();
+    await roleRow('Crew').waitFor();
+    await page.goto(`/server/${server.identifier}/users/${friend.uuid}`);
+    await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Crew' });
+    await expect.poll(() => toggle('file.read').isChecked()).toBe(true);
+    await toggle('control.console').uncheck();
+    await expect.poll(() => page.getByTestId('overrides').textContent()).toContain('removes control.console');
+    await page.getByLabel('File Paths').fill('/plugins/**');
+    await page.getByRole('button', { name: 'Save Changes' }).click();
+    await page.waitForURL((url) => url.pathname.endsWith('/users'));
+    const [rows] = await panel.app.pool.query('SELECT r.name, s.overrides, s.file_scope, s.permissions FROM subusers s JOIN roles r ON r.id = s.role_id WHERE s.server_id = ? AND s.user_id = ?', [server.id, friend.id]);
+    const row = (rows as Array<Record<string, unknown>>)[0] ?? {};
+    const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) as unknown : v);
+    expect({ name: row.name, overrides: json(row.overrides), scope: json(row.file_scope), keys: json(row.permissions) }).toEqual({
+      name: 'Crew', overrides: { add: [], remove: ['control.console'] }, scope: { paths: ['/plugins/**'] }, keys: ['websocket.connect', 'file.read'],
+    });
+    await screenshot(page, 'subuser-role-picker');
+  });
 });
