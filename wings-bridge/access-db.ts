@@ -12,6 +12,12 @@ import type { AccessLookup, LiveAccess } from './access';
 import type { DaemonServer } from './daemon';
 import type { ServerDirectory } from './gateway/gateway';
 
+/** A subuser's path scope; owners and admins are never scoped. */
+function scopeOf(user: { id: number; rootAdmin: boolean }, server: { ownerId: number }, subuser: { fileScope: { paths: string[] } | null } | null): string[] | null {
+  if (user.rootAdmin || server.ownerId === user.id) return null;
+  return subuser?.fileScope?.paths ?? null;
+}
+
 export class DatabaseAccessLookup implements AccessLookup, ServerDirectory {
   constructor(private readonly db: Executor) {}
 
@@ -28,6 +34,7 @@ export class DatabaseAccessLookup implements AccessLookup, ServerDirectory {
     return {
       userUuid, serverUuid, isOwner: server.ownerId === user.id, isAdmin: user.rootAdmin, permissions,
       credentialEpoch: user.sessionEpoch, ...(block ? { refusal: TWO_FACTOR_MESSAGES[block] } : {}),
+      ...(scopeOf(user, server, subuser) ? { fileScope: scopeOf(user, server, subuser) ?? [] } : {}),
     };
   }
 

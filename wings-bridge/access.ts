@@ -19,6 +19,11 @@ export interface LiveAccess {
    * (or closed) and SFTP login fails, with this text.
    */
   readonly refusal?: string;
+  /**
+   * Path globs a subuser's file keys are limited to (DESIGN §20, contracts/file-scope); absent = the whole tree.
+   * Never set for owners and admins.
+   */
+  readonly fileScope?: readonly string[];
 }
 
 export interface AccessLookup {

@@ -49,10 +49,6 @@ export async function findSubuserByUserUuid(db: Executor, serverId: number, user
   return row ?? null;
 }
 
-export async function updateSubuserPermissions(db: Executor, serverId: number, id: number, permissions: string[], now: Date): Promise<void> {
-  await db.update(subusers).set({ permissions, updatedAt: now }).where(and(eq(subusers.serverId, serverId), eq(subusers.id, id)));
-}
-
 export async function deleteSubuserRow(db: Executor, serverId: number, id: number): Promise<void> {
   await db.delete(subusers).where(and(eq(subusers.serverId, serverId), eq(subusers.id, id)));
 }
@@ -98,4 +94,28 @@ export async function countOtherMemberships(db: Executor, userId: number, except
   const [row] = await db.select({ n: sql<number>`count(*)` }).from(subusers)
     .where(and(eq(subusers.userId, userId), ne(subusers.serverId, exceptServerId)));
   return Number(row?.n ?? 0);
+}
+
+/**
+ * A bulk invite (DESIGN §20) mails one link for several memberships; the link lives on one of them. When that row
+ * goes before acceptance, the link moves to another invited row of the account so the other servers keep it.
+ */
+export async function handOverInviteToken(db: Executor, userId: number, tokenHash: string, expiresAt: Date | null, now: Date): Promise<void> {
+  const rows = await db.select({ id: subusers.id, hash: subusers.inviteTokenHash }).from(subusers)
+    .where(and(eq(subusers.userId, userId), eq(subusers.status, 'invited'))).orderBy(asc(subusers.id));
+  // Another invite of the account holds its own link: that one stays the account's live link.
+  if (rows.some((r) => r.hash !== null)) return;
+  const next = rows[0];
+  if (next) await db.update(subusers).set({ inviteTokenHash: tokenHash, inviteExpiresAt: expiresAt, updatedAt: now }).where(eq(subusers.id, next.id));
+}
+
+/** Before a resend: every other link of the account dies, and its other invited rows share the new expiry. */
+export async function retireInviteTokens(db: Executor, userId: number, exceptId: number, expiresAt: Date, now: Date): Promise<void> {
+  await db.update(subusers).set({ inviteTokenHash: null, inviteExpiresAt: expiresAt, updatedAt: now })
+    .where(and(eq(subusers.userId, userId), eq(subusers.status, 'invited'), ne(subusers.id, exceptId)));
+}
+
+/** Sets (or lifts, with null) a subuser row's path scope (DESIGN §20). */
+export async function setSubuserFileScope(db: Executor, serverId: number, id: number, fileScope: { paths: string[] } | null, now: Date): Promise<void> {
+  await db.update(subusers).set({ fileScope, updatedAt: now }).where(and(eq(subusers.serverId, serverId), eq(subusers.id, id)));
 }

@@ -12,3 +12,4 @@ export * from './migration';
 export * from './passkeys';
 export * from './mail';
 export * from './admin';
+export * from './roles';

@@ -1,4 +1,5 @@
 import { bigint, boolean, datetime, index, int, json, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { roles } from './roles';
 import { users } from './users';
 
 /** Every value of `servers.status` (null = ready). */
@@ -65,11 +66,22 @@ export const subusers = mysqlTable('subusers', {
   /** sha256 of the single-use invite token; null once accepted or for direct adds. */
   inviteTokenHash: varchar('invite_token_hash', { length: 128 }).unique(),
   inviteExpiresAt: datetime('invite_expires_at', { mode: 'date', fsp: 3 }),
+  /**
+   * The role the row is live-linked to (DESIGN §20): an owner-defined role, or a built-in one by name. Both null =
+   * explicit keys. Deleting a role leaves its subusers with the keys they had, unlinked.
+   */
+  roleId: bigint('role_id', { mode: 'number', unsigned: true }).references(() => roles.id, { onDelete: 'set null' }),
+  builtinRole: varchar('builtin_role', { length: 32 }),
+  /** Per-server overrides on top of the role: keys added and removed (null without a role). */
+  overrides: json('overrides').$type<{ add: string[]; remove: string[] }>(),
+  /** Path globs the row's file keys are limited to (DESIGN §20); null = the whole tree. */
+  fileScope: json('file_scope').$type<{ paths: string[] }>(),
   createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
   updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
 }, (t) => [
   uniqueIndex('subusers_server_user_unique').on(t.serverId, t.userId),
   index('subusers_user_id_idx').on(t.userId),
+  index('subusers_role_id_idx').on(t.roleId),
 ]);
 
 export type ServerRow = typeof servers.$inferSelect;

@@ -21,6 +21,7 @@ import { migrationRoutes } from './migration';
 import { healthRoutes } from './health';
 import { massMailRoutes } from './mass-mail';
 import { adminRoutes } from './admin';
+import { roleRoutes } from './roles';
 
 /** Every HTTP route of Cohost, declared once. The router and the permission matrix are both built from this. */
 export const manifest: readonly AnyRoute[] = [
@@ -46,4 +47,5 @@ export const manifest: readonly AnyRoute[] = [
   ...passkeyRoutes,
   ...massMailRoutes,
   ...adminRoutes,
+  ...roleRoutes,
 ] as readonly AnyRoute[];

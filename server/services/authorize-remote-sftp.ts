@@ -63,6 +63,9 @@ export async function authorizeRemoteSftp(app: AppContext, req: Request, body: R
   const access = await new DatabaseAccessLookup(app.db).resolve(account.userUuid, account.serverUuid);
   if (!access) throw await fail('no access to the server', user.id);
   if (access.refusal) throw await fail('two-factor authentication required', user.id);
+  // Wings' SFTP server knows keys but not path scopes (DESIGN §20): a path-scoped subuser is refused there rather
+  // than given the whole tree.
+  if (access.fileScope) throw await fail('path-scoped file access is not available on Wings nodes', user.id);
   if (!compile(access.permissions).has('file.sftp')) {
     await logActivity(app.db, app.clock, { event: 'server:sftp.denied', actor: { user, apiKey: null, ip, userAgent: '' }, serverId: server.id, properties: { files: ['connect'], node: node.uuid } });
     throw forbidden(BAD);

@@ -69,6 +69,16 @@ describe.each(DAEMONS)('$name', ({ make }) => {
     expect((await fs.list('/config')).map((e) => e.name).sort()).toEqual(['other.txt', 'renamed copy.properties']);
   });
 
+  it('names the real path of a file, and of one that does not exist yet (path scopes judge both, DESIGN §20)', async () => {
+    const s = await fx.newServer();
+    const fs = fx.daemon.files(s);
+    await fs.createDirectory('/', 'plugins');
+    await fs.write('/plugins/a.yml', Buffer.from('a: 1\n'));
+    expect(await fs.realPath('/plugins/a.yml')).toBe('/plugins/a.yml');
+    expect(await fs.realPath('plugins//./a.yml')).toBe('/plugins/a.yml');
+    expect(await fs.realPath('/plugins/new/b.yml')).toBe('/plugins/new/b.yml');
+  });
+
   it('backs up the root, streams the archive back with the reported checksum, restores it, and deletes it', async () => {
     const s = await fx.newServer();
     const fs = fx.daemon.files(s);

@@ -90,7 +90,10 @@ describe('invites', () => {
     expect(view.status).toBe(200);
     expect(view.body).toEqual({
       object: 'invite',
-      attributes: { email, server: { name: server.name, identifier: server.identifier }, expires_at: created.body.attributes.invite_expires_at },
+      attributes: {
+        email, server: { name: server.name, identifier: server.identifier },
+        servers: [{ name: server.name, identifier: server.identifier }], expires_at: created.body.attributes.invite_expires_at,
+      },
     });
 
     const pendingLogin = await new HttpClient(panel.url).login(email, 'a long enough secret');

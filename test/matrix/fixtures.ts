@@ -26,6 +26,7 @@ import { MIGRATION_FIXTURES } from './fixtures-migration';
 import { PASSKEY_FIXTURES } from './fixtures-passkeys';
 import { MASS_MAIL_FIXTURES } from './fixtures-mass-mail';
 import { REMOTE_FIXTURES } from './fixtures-remote';
+import { ROLE_FIXTURES } from './fixtures-roles';
 
 /**
  * What the permission matrix needs to exercise a route: values for path parameters other than `:server`, a body and
@@ -182,6 +183,7 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   ...PASSKEY_FIXTURES,
   ...MASS_MAIL_FIXTURES,
   ...REMOTE_FIXTURES,
+  ...ROLE_FIXTURES,
 };
 
 

@@ -58,6 +58,15 @@ const REQUIRED: Readonly<Record<string, string>> = {
   'GET /api/client/servers/:server/activity': 'activity.read',
   'POST /api/client/servers/:server/settings/transfer-ownership': 'owner',
   'GET /api/invites/:token': 'public',
+  // DESIGN §20: roles of the signed-in account, assigned per server with user.update.
+  'GET /api/client/roles': 'auth',
+  'POST /api/client/roles': 'auth',
+  'GET /api/client/roles/:role': 'auth',
+  'POST /api/client/roles/:role': 'auth',
+  'DELETE /api/client/roles/:role': 'auth',
+  'POST /api/client/roles/:role/invite': 'auth',
+  'PUT /api/client/servers/:server/users/:user/role': 'user.update',
+  'PUT /api/client/servers/:server/users/:user/file-scope': 'user.update',
   'POST /api/invites/:token/accept': 'public',
 };
 

@@ -213,6 +213,12 @@ export class LocalFilesystem implements ServerFilesystem {
     await extractArchive(this.jail, host, displayPath(root), this.limits.maxExtractBytes);
   }
 
+  async realPath(file: string): Promise<string> {
+    const virtual = await this.jail.virtualOf(await this.jail.resolve(file, { followFinal: true }));
+    if (virtual === null) throw new FsError('outside_root', 'The path leads outside the server.');
+    return virtual;
+  }
+
   async chmod(file: string, mode: number): Promise<void> {
     if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) throw new FsError('invalid_path', 'The mode must be between 000 and 777.');
     const host = await this.jail.resolve(file);

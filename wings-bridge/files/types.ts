@@ -65,6 +65,11 @@ export interface ServerFilesystem {
   decompress(root: string, file: string): Promise<void>;
   /** Sets permission bits (0–0o777). */
   chmod(file: string, mode: number): Promise<void>;
+  /**
+   * The server-relative path `file` really names once symlinks inside the root are followed (the path itself when it
+   * does not exist yet): path scopes (DESIGN §20) judge both, so a link cannot lead out of a scope.
+   */
+  realPath(file: string): Promise<string>;
   trashList(): Promise<TrashEntry[]>;
   /** Permanently deletes everything in the trash; returns how many items went. */
   trashEmpty(): Promise<number>;

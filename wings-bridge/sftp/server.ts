@@ -1,11 +1,12 @@
 import { createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
-import { compile, type CompiledPermissions } from '@contracts/permissions';
+import { FileScope } from '@contracts/file-scope';
+import { compile } from '@contracts/permissions';
 import type { AccessLookup } from '@bridge/access';
 import { concerns, type Revocation, type RevocationBus } from '@bridge/bus';
 import type { LocalFilesystem } from '@bridge/files/local-filesystem';
 import { loadHostKey } from './host-key';
 import { LoginLimiter } from './login-limiter';
-import { SftpSession } from './session';
+import { SftpSession, type SessionGrants } from './session';
 import type { SftpAccount, SftpActivitySink, SftpAuthenticator, SftpLimits } from './types';
 // ssh2 is CommonJS: its named exports are not visible to Node's ESM loader (tsx), so take them off the default.
 import ssh2 from 'ssh2';
@@ -129,7 +130,8 @@ export class SftpServer {
         l.client.end();
         return;
       }
-      for (const s of l.sessions) s.permissions = permissions;
+      const scope = access?.fileScope ? new FileScope(access.fileScope) : null;
+      for (const s of l.sessions) { s.permissions = permissions; s.scope = scope; }
     }));
   }
 
@@ -161,7 +163,7 @@ export class SftpServer {
         session.on('sftp', (acceptSftp) => {
           // Accepted at once (OpenSSH pipelines its INIT behind the subsystem request); the session's requests wait
           // until access has been read again, and the connection ends if it is gone.
-          const permissions = this.currentPermissions(live).then((p) => {
+          const permissions = this.currentGrants(live).then((p) => {
             if (!p) throw new Error('no sftp access');
             return p;
           });
@@ -172,13 +174,15 @@ export class SftpServer {
     });
   }
 
-  private async currentPermissions(live: Live): Promise<CompiledPermissions | null> {
+  /** The keys and path scope (DESIGN §20) the session holds now, or null without `file.sftp`. */
+  private async currentGrants(live: Live): Promise<SessionGrants | null> {
     const access = await this.options.access.resolve(live.account.userUuid, live.account.serverUuid);
     const permissions = compile(access && !access.refusal ? access.permissions : []);
-    return permissions.has('file.sftp') ? permissions : null;
+    if (!permissions.has('file.sftp')) return null;
+    return { permissions, scope: access?.fileScope ? new FileScope(access.fileScope) : null };
   }
 
-  private attachSession(live: Live, sftp: SFTPWrapper, permissions: Promise<CompiledPermissions>, ip: string, login: string, cork: () => void): void {
+  private attachSession(live: Live, sftp: SFTPWrapper, permissions: Promise<SessionGrants>, ip: string, login: string, cork: () => void): void {
     const fs = this.options.filesystemFor(live.account.serverUuid);
     const s = new SftpSession(sftp, fs, { userUuid: live.account.userUuid, serverUuid: live.account.serverUuid, ip, login }, this.options.activity, permissions, cork,
       this.options.limits?.maxPendingWriteBytes);

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { chmod, lstat, mkdir, open, readdir, readlink, rename, rmdir, stat, symlink, truncate, utimes, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import type { FileScope } from '@contracts/file-scope';
 import { compile, type CompiledPermissions, type Permission } from '@contracts/permissions';
 import { FsError } from '@bridge/files/errors';
 import { clampVirtual } from '@bridge/files/jail';
@@ -35,6 +36,14 @@ const MAX_WRITE_BATCH_BUFFERS = 1024;
 
 class Denied extends Error {}
 
+/** What a session holds: its keys and its path scope (DESIGN §20; null = the whole tree). */
+export interface SessionGrants {
+  readonly permissions: CompiledPermissions;
+  readonly scope: FileScope | null;
+}
+
+type ScopeKind = 'path' | 'tree' | 'list';
+
 export interface SessionIdentity {
   readonly userUuid: string;
   readonly serverUuid: string;
@@ -49,6 +58,9 @@ export interface SessionIdentity {
  */
 export class SftpSession {
   permissions: CompiledPermissions;
+  /** The path scope, judged by the same FileScope as the file routes; replaced with `permissions` on revocation. */
+  scope: FileScope | null = null;
+  private readonly ready: Promise<CompiledPermissions>;
   private readonly handles = new Map<string, Handle>();
   private counter = 0;
   /** WRITE data received and not yet answered; above `maxPendingWriteBytes` the receive window stays shut. */
@@ -60,14 +72,14 @@ export class SftpSession {
     private readonly fs: LocalFilesystem,
     private readonly who: SessionIdentity,
     private readonly activity: SftpActivitySink,
-    /** The session's keys, read when the channel opened; requests wait for it (they may arrive before it resolves). */
-    private readonly ready: Promise<CompiledPermissions>,
+    /** The session's keys and scope, read when the channel opened; requests wait for them (they may arrive first). */
+    grants: Promise<SessionGrants>,
     /** Batches the connection's outgoing packets until the end of this loop phase (SftpServer's replyCorker). */
     private readonly cork: () => void = () => undefined,
     private readonly maxPendingWriteBytes = DEFAULT_MAX_PENDING_WRITE_BYTES,
   ) {
     this.permissions = compile([]);
-    this.ready = ready.then((p) => { this.permissions = p; return p; });
+    this.ready = grants.then((g) => { this.permissions = g.permissions; this.scope = g.scope; return g.permissions; });
     this.ready.catch(() => undefined);
     this.attach();
   }
@@ -83,6 +95,37 @@ export class SftpSession {
     if (this.permissions.has(key)) return;
     this.activity.operation({ event: 'server:sftp.denied', userUuid: this.who.userUuid, serverUuid: this.who.serverUuid, ip: this.who.ip, file: `${action} ${file}` });
     throw new Denied(`${key} is required to ${action}.`);
+  }
+
+  private denyScope(action: string, file: string): never {
+    this.activity.operation({ event: 'server:sftp.denied', userUuid: this.who.userUuid, serverUuid: this.who.serverUuid, ip: this.who.ip, file: `${action} ${file}` });
+    throw new Denied(`${file} is outside the paths you may use on this server.`);
+  }
+
+  private static judge(scope: FileScope, kind: ScopeKind, v: string): boolean {
+    return kind === 'list' ? scope.reveals(v) : kind === 'tree' ? scope.coversTree(v) : scope.allows(v);
+  }
+
+  /** An open handle's path, judged again at each use (a revocation may have narrowed the scope). */
+  private withinNamed(kind: ScopeKind, action: string, v: string): void {
+    if (this.scope && !SftpSession.judge(this.scope, kind, v)) this.denyScope(action, v);
+  }
+
+  /**
+   * The path scope (DESIGN §20), as the file routes judge it (server/services/files/file-scope-guard.ts): the path
+   * as named and as its symlinks resolve inside the root must both be inside the scope.
+   */
+  private async within(kind: ScopeKind, action: string, v: string): Promise<void> {
+    const scope = this.scope;
+    if (!scope) return;
+    if (!SftpSession.judge(scope, kind, v)) this.denyScope(action, v);
+    const host = await this.host(v, true).catch(() => null);
+    const real = host === null ? null : await this.fs.jail.virtualOf(host);
+    if (real !== null && !SftpSession.judge(scope, kind, real)) this.denyScope(action, v);
+  }
+
+  private async isDirectory(v: string): Promise<boolean> {
+    return lstat(await this.host(v, false)).then((st) => st.isDirectory(), () => false);
   }
 
   private record(event: string, file: string | { from: string; to: string }): void {
@@ -129,6 +172,7 @@ export class SftpSession {
     s.on('OPENDIR', (id: number, p: string) => this.run(id, async () => {
       const v = clampVirtual(p);
       this.need('file.read', 'list', v);
+      await this.within('list', 'list', v);
       const host = await this.host(v);
       if (!(await stat(host)).isDirectory()) throw new FsError('not_a_directory', `${v} is not a directory.`);
       s.handle(id, this.newHandle({ kind: 'dir', host, path: v, done: false }));
@@ -139,6 +183,7 @@ export class SftpSession {
       const h = this.handleOf(hb);
       if (h.kind !== 'file') throw new FsError('is_directory', 'not a file handle');
       this.need('file.read-content', 'read', h.path);
+      this.withinNamed('path', 'read', h.path);
       if (h.gathered.length || h.inFlight.size) await this.settleWrites(h);
       const buf = Buffer.alloc(Math.min(length, MAX_IO_BYTES));
       const { bytesRead } = await h.fh.read(buf, 0, buf.length, offset);
@@ -152,6 +197,7 @@ export class SftpSession {
           const h = this.handleOf(hb);
           if (h.kind !== 'file' || !h.write) throw new Denied('This handle was not opened for writing.');
           this.need(h.write, 'write', h.path);
+          this.withinNamed('path', 'write', h.path);
           this.queueWrite(h, { id, offset, data });
         } catch (err) {
           this.answered(data.length);
@@ -172,6 +218,7 @@ export class SftpSession {
     s.on('FSETSTAT', (id: number, hb: Buffer, attrs: Attributes) => this.run(id, async () => {
       const h = this.handleOf(hb);
       this.need('file.update', 'change attributes of', h.path);
+      this.withinNamed(h.kind === 'file' ? 'path' : 'list', 'change attributes of', h.path);
       if (h.kind === 'file') await this.settleWrites(h);
       await this.applyAttrs(h.kind === 'file' ? await this.host(h.path) : h.host, attrs);
       s.status(id, STATUS_CODE.OK);
@@ -179,12 +226,14 @@ export class SftpSession {
     s.on('SETSTAT', (id: number, p: string, attrs: Attributes) => this.run(id, async () => {
       const v = clampVirtual(p);
       this.need('file.update', 'change attributes of', v);
+      await this.within('path', 'change attributes of', v);
       await this.applyAttrs(await this.host(v), attrs);
       s.status(id, STATUS_CODE.OK);
     }));
     s.on('MKDIR', (id: number, p: string) => this.run(id, async () => {
       const v = clampVirtual(p);
       this.need('file.create', 'create a directory', v);
+      await this.within('path', 'create a directory', v);
       await mkdir(await this.host(v, false));
       this.record('server:sftp.create-directory', v);
       s.status(id, STATUS_CODE.OK);
@@ -193,6 +242,7 @@ export class SftpSession {
       const v = clampVirtual(p);
       this.need('file.delete', 'delete', v);
       if (v === '/') throw new Denied('The server root cannot be removed.');
+      await this.within('path', 'delete', v);
       await rmdir(await this.host(v, false));
       this.record('server:sftp.delete', v);
       s.status(id, STATUS_CODE.OK);
@@ -200,6 +250,7 @@ export class SftpSession {
     s.on('REMOVE', (id: number, p: string) => this.run(id, async () => {
       const v = clampVirtual(p);
       this.need('file.delete', 'delete', v);
+      await this.within('path', 'delete', v);
       const host = await this.host(v, false);
       if ((await lstat(host)).isDirectory()) throw new FsError('is_directory', `${v} is a directory.`);
       await this.fs.trash.put(host, v);
@@ -211,6 +262,10 @@ export class SftpSession {
       const vt = clampVirtual(to);
       this.need('file.update', 'rename', vf);
       if (vf === '/' || vt === '/') throw new Denied('The server root cannot be renamed.');
+      // A directory moves its whole tree: both trees must be in scope; a file needs both paths.
+      const kind: ScopeKind = (await this.isDirectory(vf)) ? 'tree' : 'path';
+      await this.within(kind, 'rename', vf);
+      await this.within(kind, 'rename', vt);
       const src = await this.host(vf, false);
       const dst = await this.host(vt, false);
       await lstat(src);
@@ -222,6 +277,7 @@ export class SftpSession {
     s.on('READLINK', (id: number, p: string) => this.run(id, async () => {
       const v = clampVirtual(p);
       this.need('file.read', 'read a link', v);
+      await this.within('path', 'read a link', v);
       const host = await this.host(v, false);
       const target = path.resolve(path.dirname(host), await readlink(host));
       const virtual = await this.fs.jail.virtualOf(target);
@@ -231,6 +287,9 @@ export class SftpSession {
     s.on('SYMLINK', (id: number, linkPath: string, targetPath: string) => this.run(id, async () => {
       const link = clampVirtual(linkPath);
       this.need('file.create', 'create a link', link);
+      // The link and what it names must both be in scope, so a link cannot open a way out of it.
+      await this.within('path', 'create a link', link);
+      await this.within('path', 'create a link to', clampVirtual(targetPath, path.posix.dirname(link)));
       const linkHost = await this.host(link, false);
       // The target is read as a path inside the server (relative to the link's directory) and stored relative,
       // so the link can only ever point inside the root.
@@ -247,6 +306,7 @@ export class SftpSession {
   private async statReply(id: number, p: string, follow: boolean): Promise<void> {
     const v = clampVirtual(p);
     this.need('file.read', 'stat', v);
+    await this.within('list', 'stat', v);
     const host = await this.host(v, follow);
     this.sftp.attrs(id, attrsOf(follow ? await stat(host) : await lstat(host)));
   }
@@ -259,7 +319,10 @@ export class SftpSession {
     h.done = true;
     const names = await readdir(h.host);
     const entries = [];
-    for (const name of ['.', '..', ...names]) {
+    // Outside a path scope only the entries leading into it are shown (DESIGN §20).
+    const scope = this.scope;
+    const shown = scope ? names.filter((n) => scope.reveals(path.posix.join(h.path, n))) : names;
+    for (const name of ['.', '..', ...shown]) {
       try {
         entries.push(entryOf(name, await lstat(path.join(h.host, name)), this.who.login));
       } catch {
@@ -274,6 +337,7 @@ export class SftpSession {
     const reading = (flags & OPEN_MODE.READ) !== 0;
     const writing = (flags & (OPEN_MODE.WRITE | OPEN_MODE.APPEND)) !== 0;
     if (reading) this.need('file.read-content', 'read', v);
+    await this.within('path', 'open', v);
     const host = await this.host(v);
     const existed = await exists(host);
     let write: Permission | null = null;

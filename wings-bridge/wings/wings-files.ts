@@ -59,6 +59,27 @@ export class WingsFilesystem implements ServerFilesystem {
     return found;
   }
 
+  /**
+   * Wings has no realpath call: the path is walked component by component, and a path through a symbolic link is
+   * refused (its target cannot be judged against a path scope, DESIGN §20). A path that does not exist yet is itself.
+   */
+  async realPath(file: string): Promise<string> {
+    const parts = path.posix.normalize(`/${file}`).split('/').filter(Boolean);
+    let at = '';
+    for (const part of parts) {
+      at = `${at}/${part}`;
+      let entry: FileEntry;
+      try {
+        entry = await this.stat(at);
+      } catch (err) {
+        if (err instanceof FsError && err.code === 'not_found') return path.posix.normalize(`/${file}`);
+        throw err;
+      }
+      if (entry.isSymlink) throw new FsError('outside_root', 'A path through a symbolic link cannot be checked against a path scope on a Wings node.', at);
+    }
+    return at || '/';
+  }
+
   async read(file: string): Promise<Buffer> {
     return this.run(file, async () => {
       const res = await this.client.stream(this.base(`/contents?file=${enc(file)}`));

@@ -4,6 +4,7 @@ import { displayPath } from '@bridge/files/jail';
 import type { AppContext } from '../../context';
 import type { Actor, ServerAccess } from '../../http/types';
 import { fsToHttp, runFileOperation } from './file-access';
+import { requirePath } from './file-scope-guard';
 import { mintFileToken } from './file-tokens';
 
 export function baseUrl(app: AppContext, req: Request): string {
@@ -20,7 +21,10 @@ function normalised(p: string, field: string): string {
 
 /** `file.read-content`: a one-time URL that downloads exactly this file (checked to be a readable file first). */
 export async function createDownloadLink(app: AppContext, req: Request, actor: Actor, access: ServerAccess, file: string): Promise<string> {
-  const entry = await runFileOperation(app, actor, access, { key: 'file.read-content', field: 'file' }, (fs) => fs.stat(file));
+  const entry = await runFileOperation(app, actor, access, { key: 'file.read-content', field: 'file' }, async (fs, scope) => {
+    await requirePath(scope, fs, file);
+    return fs.stat(file);
+  });
   if (!entry.isFile && !entry.isSymlink) throw fsToHttp(new FsError('is_directory', 'Only files can be downloaded.'), 'file');
   const token = await mintFileToken(app, {
     scope: 'download', serverUuid: access.server.uuid, userUuid: actor.user.uuid, path: normalised(file, 'file'), apiKey: actor.apiKey?.identifier ?? null,

@@ -7,6 +7,8 @@ import type { AppContext } from '../../context';
 import { badRequest, conflict, forbidden, httpError, notFound, validationError } from '../../http/errors';
 import type { Actor, ServerAccess } from '../../http/types';
 import { logActivity } from '../activity';
+import type { FileScope } from '@contracts/file-scope';
+import { scopeOf } from './file-scope-guard';
 
 export const daemonServer = (access: Pick<ServerAccess, 'server'>): DaemonServer =>
   ({ uuid: access.server.uuid, startupCommand: access.server.startupCommand, nodeId: access.server.nodeId });
@@ -39,12 +41,13 @@ export async function runFileOperation<T>(
   actor: Actor,
   access: ServerAccess,
   op: { key: Permission; field: string; event?: string; properties?: (result: T) => Record<string, unknown> },
-  run: (fs: ServerFilesystem) => Promise<T>,
+  /** `scope`: the actor's path scope (DESIGN §20), null when unscoped; see ./file-scope-guard. */
+  run: (fs: ServerFilesystem, scope: FileScope | null) => Promise<T>,
 ): Promise<T> {
   requireKey(access, op.key);
   let result: T;
   try {
-    result = await run(app.daemon.files(daemonServer(access)));
+    result = await run(app.daemon.files(daemonServer(access)), scopeOf(access));
   } catch (err) {
     throw fsToHttp(err, op.field);
   }

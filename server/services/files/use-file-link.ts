@@ -5,6 +5,7 @@ import type { FileEntry } from '@bridge/files/types';
 import type { AppContext } from '../../context';
 import { forbidden, validationError } from '../../http/errors';
 import { runFileOperation } from './file-access';
+import { requirePath } from './file-scope-guard';
 import { redeemFileLink } from './redeem-file-link';
 
 /** Redeems a download link: the user must still hold `file.read-content` on the server, now. */
@@ -12,7 +13,7 @@ export async function downloadFile(app: AppContext, req: Request, token: string)
   const { claims, actor, access } = await redeemFileLink(app, req, token, 'download');
   return runFileOperation(app, actor, access,
     { key: 'file.read-content', field: 'file', event: 'server:file.download', properties: () => ({ file: claims.path }) },
-    (fs) => fs.openRead(claims.path));
+    async (fs, scope) => { await requirePath(scope, fs, claims.path); return fs.openRead(claims.path); });
 }
 
 export interface UploadPart {
@@ -31,7 +32,7 @@ export async function uploadFiles(
   let names: string[] = [];
   return runFileOperation(app, actor, access,
     { key: 'file.create', field: 'directory', event: 'server:file.upload', properties: () => ({ directory, files: names }) },
-    async (fs) => {
+    async (fs, pathScope) => {
       const scope = claims.path === '/' ? '/' : `${claims.path}/`;
       const dir = displayPath(directory);
       if (dir !== claims.path && !dir.startsWith(scope)) throw forbidden('This upload link is for another directory.');
@@ -40,6 +41,7 @@ export async function uploadFiles(
       const out: FileEntry[] = [];
       for (const f of files) {
         if (f.name.includes('/') || f.name === '' || f.name === '.' || f.name === '..') throw validationError('name', 'The file name is not valid.');
+        await requirePath(pathScope, fs, `${dir}/${f.name}`);
         out.push(await fs.write(`${dir}/${f.name}`, f.body));
       }
       return out;

@@ -22,11 +22,14 @@ async function liveInvite(db: Executor, app: AppContext, token: string, lock: bo
 /** What the invite page shows before the form. */
 export async function viewInvite(app: AppContext, token: string) {
   const found = await liveInvite(app.db, app, token, false);
+  // A bulk invite (DESIGN §20) joins several servers with one acceptance: the page lists them all.
+  const memberships = await listInvitedMemberships(app.db, found.user.id);
   return {
     object: 'invite' as const,
     attributes: {
       email: found.user.email,
       server: { name: found.server.name, identifier: found.server.identifier },
+      servers: memberships.map((m) => ({ name: m.server.name, identifier: m.server.identifier })),
       expires_at: found.subuser.inviteExpiresAt?.toISOString() ?? null,
     },
   };

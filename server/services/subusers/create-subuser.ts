@@ -13,6 +13,7 @@ import { deniedOnCreate, normalizeKeys, unknownKeys } from './grant-rule';
 import type { CreateSubuserBody } from './inputs';
 import { appBaseUrl, inviteExpiry, inviteLink, mintInviteToken } from './invite-token';
 import { deliver, revoke } from './notify';
+import { resolveLink } from '../roles/resolve-role';
 import { displayName } from './transform';
 
 export interface CreatedSubuser {
@@ -26,17 +27,23 @@ export interface CreatedSubuser {
  * cannot both succeed.
  */
 export async function createSubuser(app: AppContext, actor: Actor, access: ServerAccess, input: CreateSubuserBody): Promise<CreatedSubuser> {
-  const unknown = unknownKeys(input.permissions);
+  // A role (DESIGN §20) gives the keys; the grant rule judges them exactly as explicit ones.
+  const requested = input.role ? (await resolveLink(app.db, access.server, input.role, input.overrides)).permissions : input.permissions ?? [];
+  const unknown = unknownKeys(requested);
   if (unknown.length) throw unknownPermissions(unknown);
-  const denied = deniedOnCreate(access.permissions, input.permissions);
+  const denied = deniedOnCreate(access.permissions, requested);
   if (denied.length) throw permissionsNotHeld(denied);
   await app.throttles.hit('subuser.create', access.server.id);
-  const permissions = normalizeKeys(input.permissions);
   const ttl = input.invite_ttl_hours ?? app.config.INVITE_TTL_HOURS;
   const invite = mintInviteToken();
 
   const attempt = () => app.db.transaction(async (tx) => {
     const now = app.clock.now();
+    // Read again under a lock: the role may have been edited since the check above.
+    const link = input.role ? await resolveLink(tx, access.server, input.role, input.overrides, true) : null;
+    const permissions = link ? link.permissions : normalizeKeys(requested);
+    const lacking = deniedOnCreate(access.permissions, permissions);
+    if (lacking.length) throw permissionsNotHeld(lacking);
     let user = await findUserByEmail(tx, input.email);
     if (user && user.id === access.server.ownerId) throw ownerCannotBeSubuser();
     if (user?.status === 'deleted') throw validationError('email', 'This account has been deleted and cannot be added.', 'deleted');
@@ -46,12 +53,13 @@ export async function createSubuser(app: AppContext, actor: Actor, access: Serve
     const invited = user.status === 'pending';
     const subuser = await insertSubuser(tx, {
       serverId: access.server.id, userId: user.id, permissions, status: invited ? 'invited' : 'active',
+      roleId: link?.roleId ?? null, builtinRole: link?.builtinRole ?? null, overrides: link?.overrides ?? null,
       inviteTokenHash: invited ? invite.hash : null, inviteExpiresAt: invited ? inviteExpiry(now, ttl) : null,
       createdAt: now, updatedAt: now,
     });
     await logActivity(tx, app.clock, {
       event: 'server:subuser.create', actor, serverId: access.server.id,
-      properties: { email: user.email, permissions, invited },
+      properties: { email: user.email, permissions, invited, ...(link ? { role: input.role, role_name: link.name, overrides: link.overrides } : {}) },
     });
     return { subuser, user };
   });

@@ -1,4 +1,4 @@
-import { countOtherMemberships, deleteSubuserRow, findSubuserByUserUuid } from '@db/repositories/subusers';
+import { countOtherMemberships, deleteSubuserRow, findSubuserByUserUuid, handOverInviteToken } from '@db/repositories/subusers';
 import { deleteUserRow } from '@db/repositories/users';
 import type { AppContext } from '../../context';
 import { notFound } from '../../http/errors';
@@ -19,6 +19,9 @@ export async function deleteSubuser(app: AppContext, actor: Actor, access: Serve
     await deleteSubuserRow(tx, access.server.id, found.subuser.id);
     const dropAccount = found.user.status === 'pending' && (await countOtherMemberships(tx, found.user.id, access.server.id)) === 0;
     if (dropAccount) await deleteUserRow(tx, found.user.id);
+    else if (found.subuser.status === 'invited' && found.subuser.inviteTokenHash) {
+      await handOverInviteToken(tx, found.user.id, found.subuser.inviteTokenHash, found.subuser.inviteExpiresAt, app.clock.now());
+    }
     await logActivity(tx, app.clock, {
       event: 'server:subuser.delete', actor, serverId: access.server.id,
       properties: { email: found.user.email, invited: found.subuser.status === 'invited', account_removed: dropAccount },

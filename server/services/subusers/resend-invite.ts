@@ -1,4 +1,4 @@
-import { findSubuserByUserUuid, setInviteToken } from '@db/repositories/subusers';
+import { findSubuserByUserUuid, retireInviteTokens, setInviteToken } from '@db/repositories/subusers';
 import type { AppContext } from '../../context';
 import { notFound } from '../../http/errors';
 import type { Actor, ServerAccess } from '../../http/types';
@@ -21,6 +21,8 @@ export async function resendInvite(
     if (found.subuser.status !== 'invited') throw notAwaitingInvite();
     const now = app.clock.now();
     const expiresAt = inviteExpiry(now, ttlHours ?? app.config.INVITE_TTL_HOURS);
+    // One account has at most one live link, whichever server's invite (or bulk invite) it came from.
+    await retireInviteTokens(tx, found.user.id, found.subuser.id, expiresAt, now);
     await setInviteToken(tx, access.server.id, found.subuser.id, invite.hash, expiresAt, now);
     await logActivity(tx, app.clock, {
       event: 'server:invite.resend', actor, serverId: access.server.id,

@@ -1,5 +1,6 @@
 import { ALWAYS_GRANTED } from '@contracts/permissions';
 import { ASSIGNABLE_KEYS } from '@contracts/presets';
+import { unlinkOwnedRolesOnServer } from '@db/repositories/roles';
 import { lockServer, setServerOwner } from '@db/repositories/servers';
 import { deleteSubuserRow, findSubuser, insertSubuser } from '@db/repositories/subusers';
 import { findUserByEmail, findUserById } from '@db/repositories/users';
@@ -29,6 +30,8 @@ export async function transferOwnership(app: AppContext, actor: Actor, access: S
     const existing = await findSubuser(tx, server.id, target.id);
     if (existing) await deleteSubuserRow(tx, server.id, existing.id);
     await setServerOwner(tx, server.id, target.id, now);
+    // The old owner's roles stop applying here; their subusers keep the keys they hold (DESIGN §20).
+    await unlinkOwnedRolesOnServer(tx, server.id, now);
     await insertSubuser(tx, {
       serverId: server.id, userId: oldOwner.id, permissions: [ALWAYS_GRANTED, ...ASSIGNABLE_KEYS], status: 'active',
       createdAt: now, updatedAt: now,

@@ -1,4 +1,5 @@
-import { findSubuserByUserUuid, updateSubuserPermissions } from '@db/repositories/subusers';
+import { setSubuserRoleLink } from '@db/repositories/roles';
+import { findSubuserByUserUuid } from '@db/repositories/subusers';
 import type { AppContext } from '../../context';
 import { notFound } from '../../http/errors';
 import type { Actor, ServerAccess } from '../../http/types';
@@ -25,9 +26,11 @@ export async function updateSubuser(
     if (!found) throw notFound();
     const decision = decideUpdate(access.permissions, found.subuser.permissions, requested);
     if (decision.denied.length) throw permissionsNotHeld(decision.denied);
-    if (!decision.added.length && !decision.removed.length) return { ...found, changed: false };
+    const linked = found.subuser.roleId !== null || found.subuser.builtinRole !== null;
+    if (!decision.added.length && !decision.removed.length && !linked) return { ...found, changed: false };
     const now = app.clock.now();
-    await updateSubuserPermissions(tx, access.server.id, found.subuser.id, decision.result, now);
+    // Explicit keys replace a role link (DESIGN §20: a row holds a role or explicit keys).
+    await setSubuserRoleLink(tx, access.server.id, found.subuser.id, { roleId: null, builtinRole: null, overrides: null, permissions: decision.result }, now);
     await logActivity(tx, app.clock, {
       event: 'server:subuser.update', actor, serverId: access.server.id,
       properties: {
@@ -36,9 +39,11 @@ export async function updateSubuser(
         new: [...decision.result].sort(),
         added: [...decision.added].sort(),
         revoked: [...decision.removed].sort(),
+        ...(linked ? { unlinked_role: true } : {}),
       },
     });
-    return { user: found.user, subuser: { ...found.subuser, permissions: decision.result, updatedAt: now }, changed: true };
+    const subuser = { ...found.subuser, roleId: null, builtinRole: null, overrides: null, permissions: decision.result, updatedAt: now };
+    return { user: found.user, subuser, changed: decision.added.length > 0 || decision.removed.length > 0 };
   });
 
   if (outcome.changed) await revoke(app, [outcome.user.uuid], access.server.uuid);

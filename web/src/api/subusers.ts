@@ -11,6 +11,12 @@ export const subusersApi = {
     unwrap(await api.post<Item<Subuser>>(base(server), { email, permissions })),
   update: async (server: string, uuid: string, permissions: string[]) =>
     unwrap(await api.post<Item<Subuser>>(`${base(server)}/${uuid}`, { permissions })),
+  createWithRole: async (server: string, email: string, role: string, overrides: { add: string[]; remove: string[] }) =>
+    unwrap(await api.post<Item<Subuser>>(base(server), { email, role, overrides })),
+  assignRole: async (server: string, uuid: string, role: string | null, overrides?: { add: string[]; remove: string[] }) =>
+    unwrap(await api.put<Item<Subuser>>(`${base(server)}/${uuid}/role`, { role, ...(overrides ? { overrides } : {}) })),
+  setFileScope: async (server: string, uuid: string, paths: string[] | null) =>
+    unwrap(await api.put<Item<Subuser>>(`${base(server)}/${uuid}/file-scope`, { paths })),
   remove: (server: string, uuid: string) => api.del<void>(`${base(server)}/${uuid}`),
   resend: async (server: string, uuid: string) => unwrap(await api.post<Item<Subuser>>(`${base(server)}/${uuid}/resend`)),
 };

@@ -54,6 +54,10 @@ export interface Subuser {
   permissions: string[];
   status: 'active' | 'invited';
   invite_expires_at: string | null;
+  /** DESIGN §20: the linked role (null = explicit keys), its per-server overrides and the path scope. */
+  role?: { id: string; name: string; builtin: boolean } | null;
+  overrides?: { add: string[]; remove: string[] } | null;
+  file_scope?: { paths: string[] } | null;
 }
 
 export interface Invite {
