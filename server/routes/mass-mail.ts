@@ -17,45 +17,46 @@ const template = { subject: 'Maintenance tonight', body: 'Hello {{ user.name }},
 
 /**
  * Mass mail (DESIGN §21). Session only for now: the admin console's `ptla_` keys and the `mail.send` admin
- * permission replace the root-admin guard (services/mail/mail-admin.ts) at merge.
+ * permission: the routes need `admin:mail.send` (compose, count, preview, test, send) or `admin:mail.view` (blasts, Email
+ * Log), and the services check the same key again (services/mail/mail-admin.ts).
  */
 export const massMailRoutes = [
   route({
-    method: 'GET', path: `${base}/options`, need: 'session',
+    method: 'GET', path: `${base}/options`, need: 'admin:mail.send',
     handler: async ({ app, actor }) => {
       requireMailSender(actor);
       return { ...(await audienceOptions(app.db)), tokens: MAIL_TOKENS, rate_per_minute: app.config.MAIL_RATE_PER_MINUTE };
     },
   }),
   route({
-    method: 'POST', path: `${base}/audience`, need: 'session', body: audienceBody, example: { body: { audience: {} } },
+    method: 'POST', path: `${base}/audience`, need: 'admin:mail.send', body: audienceBody, example: { body: { audience: {} } },
     handler: async ({ app, actor, body }) => countMailAudience(app, actor, body.audience),
   }),
   route({
-    method: 'POST', path: `${base}/preview`, need: 'session', body: templateBody, example: { body: template },
+    method: 'POST', path: `${base}/preview`, need: 'admin:mail.send', body: templateBody, example: { body: template },
     handler: async ({ app, actor, body }) => previewMail(app, actor, body),
   }),
   route({
-    method: 'POST', path: `${base}/test`, need: 'session', body: templateBody, example: { body: template },
+    method: 'POST', path: `${base}/test`, need: 'admin:mail.send', body: templateBody, example: { body: template },
     handler: async ({ app, actor, body }) => sendTestMail(app, actor, body),
   }),
   route({
-    method: 'GET', path: `${base}/blasts`, need: 'session',
+    method: 'GET', path: `${base}/blasts`, need: 'admin:mail.view',
     handler: async ({ app, actor }) => viewBlasts(app, actor),
   }),
   route({
-    method: 'POST', path: `${base}/blasts`, need: 'session', body: blastBody, example: { body: { ...template, audience: {} } },
+    method: 'POST', path: `${base}/blasts`, need: 'admin:mail.send', body: blastBody, example: { body: { ...template, audience: {} } },
     handler: async ({ app, actor, body }) => {
       const blast = await sendMassMail(app, actor, body);
       return reply(202, blastItem(blast, { pending: blast.recipientCount, sending: 0, sent: 0, failed: 0 }));
     },
   }),
   route({
-    method: 'GET', path: `${base}/blasts/:blast`, need: 'session',
+    method: 'GET', path: `${base}/blasts/:blast`, need: 'admin:mail.view',
     handler: async ({ app, actor, params }) => viewBlast(app, actor, z.uuid().safeParse(params.blast).data ?? ''),
   }),
   route({
-    method: 'GET', path: `${base}/log`, need: 'session', query: emailLogQuery,
+    method: 'GET', path: `${base}/log`, need: 'admin:mail.view', query: emailLogQuery,
     handler: async ({ app, actor, query }) => listEmailLogService(app, actor, query),
   }),
 ];

@@ -44,7 +44,7 @@ describe('the admin area', () => {
     const { page, context } = await signedInPage(browser, panel.url, superAdmin.email);
     await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('heading', { name: 'Admin', exact: true }).waitFor();
-    expect(await menuOf(page)).toEqual(['Users', 'Servers', 'SSH Keys', 'Admin Roles', 'Tasks', 'Audit Log']);
+    expect(await menuOf(page)).toEqual(['Users', 'Servers', 'SSH Keys', 'Admin Roles', 'Tasks', 'Audit Log', 'Mass Mail']);
 
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByTestId('admin-users').waitFor();
@@ -82,7 +82,7 @@ describe('the admin area', () => {
     await expect.poll(async () => (await page.getByTestId('admin-audit').textContent()) ?? '').toContain('admin:role.create');
     expect(await page.getByTestId('admin-audit').textContent()).toContain('admin:user.suspend');
     expect(await page.getByTestId('admin-audit').textContent()).toContain('admin:user.roles');
-    for (const [link, id] of [['Servers', 'admin-servers'], ['SSH Keys', 'admin-ssh-keys'], ['Tasks', 'admin-tasks']] as const) {
+    for (const [link, id] of [['Servers', 'admin-servers'], ['SSH Keys', 'admin-ssh-keys'], ['Tasks', 'admin-tasks'], ['Mass Mail', 'admin-mail']] as const) {
       await page.locator('.admin-menu').getByRole('link', { name: link, exact: true }).click();
       await page.getByTestId(id).waitFor();
     }

@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { giveAdminRole } from '../factories/admin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRow } from '@db/schema/users';
 import { startTestPanel, type TestPanel } from '../factories/panel';
@@ -15,7 +16,7 @@ let withServer: UserRow;
 beforeAll(async () => {
   const url = await smtp.start();
   panel = await startTestPanel({ env: { SMTP_URL: url, RUNNER_TICK_MS: '100' } });
-  admin = await makeUser(panel.app.db, { rootAdmin: true, username: 'chief' });
+  admin = await giveAdminRole(panel.app.db, await makeUser(panel.app.db, { rootAdmin: true, username: 'chief' }));
   withServer = await makeUser(panel.app.db, { username: 'player<one>' });
   await makeServer(panel.app.db, withServer);
   await makeUser(panel.app.db); // no servers
@@ -67,7 +68,7 @@ describe('the Mass Mail page', () => {
   it('shows a non-admin the server\'s refusal, not the tool', async () => {
     const { page, context } = await signedInPage(browser, panel.url, withServer.email);
     await page.goto('/admin/mail');
-    await expect.poll(() => page.getByTestId('mail-error').textContent()).toContain('Only administrators');
+    await expect.poll(() => page.getByTestId('mail-error').textContent()).toContain('This action is unauthorized.');
     await context.close();
   });
 });

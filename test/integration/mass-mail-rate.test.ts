@@ -1,3 +1,4 @@
+import { giveAdminRole } from '../factories/admin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRow } from '@db/schema/users';
 import { HttpClient } from '../factories/http';
@@ -16,7 +17,7 @@ const clock = { now: () => new Date(Date.now() + offsetMs) };
 beforeAll(async () => {
   const url = await smtp.start();
   panel = await startTestPanel({ env: { SMTP_URL: url, RUNNER_TICK_MS: '50', MAIL_RATE_PER_MINUTE: '2' }, clock });
-  admin = await makeUser(panel.app.db, { rootAdmin: true });
+  admin = await giveAdminRole(panel.app.db, await makeUser(panel.app.db, { rootAdmin: true }));
 });
 afterAll(async () => {
   await panel?.close();

@@ -1,3 +1,4 @@
+import { giveAdminRole } from '../factories/admin';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,7 +74,7 @@ beforeAll(async () => {
   smtpUrl = await smtp.start();
   database = await createTestDatabase();
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'cohost-mail-'));
-  admin = await makeUser(database.handle.db, { rootAdmin: true, createdAt: new Date('2019-01-01T00:00:00Z') });
+  admin = await giveAdminRole(database.handle.db, await makeUser(database.handle.db, { rootAdmin: true, createdAt: new Date('2019-01-01T00:00:00Z') }));
 });
 afterAll(async () => {
   await database?.drop();

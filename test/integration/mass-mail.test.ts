@@ -1,3 +1,4 @@
+import { giveAdminRole } from '../factories/admin';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertNode } from '@db/repositories/nodes';
@@ -19,7 +20,7 @@ let a: HttpClient;
 beforeAll(async () => {
   const url = await smtp.start();
   panel = await startTestPanel({ env: { SMTP_URL: url, APP_URL: 'http://panel.example.com', RUNNER_TICK_MS: '50', MAIL_RATE_PER_MINUTE: '1000' } });
-  admin = await makeUser(panel.app.db, { rootAdmin: true, username: `o'neil<b>${randomBytes(2).toString('hex')}`, createdAt: new Date('2018-01-01T00:00:00Z') });
+  admin = await giveAdminRole(panel.app.db, await makeUser(panel.app.db, { rootAdmin: true, username: `o'neil<b>${randomBytes(2).toString('hex')}`, createdAt: new Date('2018-01-01T00:00:00Z') }));
   a = await signIn(admin);
 });
 afterAll(async () => {

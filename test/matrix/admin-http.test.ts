@@ -38,6 +38,8 @@ const REQUIRED: Readonly<Record<string, AdminPermission>> = {
   'GET /api/application/ssh-keys': 'ssh-keys.view',
   'DELETE /api/application/ssh-keys/:id': 'ssh-keys.delete',
   'GET /api/application/tasks': 'tasks.view',
+  'POST /api/application/mail/blasts': 'mail.send',
+  'GET /api/application/mail/log': 'mail.view',
 };
 
 let panel: TestPanel;

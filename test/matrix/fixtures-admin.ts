@@ -8,6 +8,7 @@ import type { ServerRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
 import type { AppContext } from '@server/context';
 import { makeServer } from '../factories/records';
+import { MASS_MAIL_FIXTURES } from './fixtures-mass-mail';
 
 /** What the admin matrix gives a fixture: the app, a fresh-user maker, and the caller (null when anonymous). */
 export interface AdminScene {
@@ -50,6 +51,7 @@ const serverParam = async (s: AdminScene) => ({ params: { id: String((await serv
 
 /** One entry for every admin route that needs more than its `example` (path parameters, state, unique bodies). */
 export const ADMIN_FIXTURES: Readonly<Record<string, AdminFixture>> = {
+  ...MASS_MAIL_FIXTURES,
   [`GET ${A}/users/:user`]: (s) => userParam(s),
   [`POST ${A}/users`]: () => ({ body: { email: `made-${unique()}@example.com`, username: `made_${unique()}` } }),
   [`PATCH ${A}/users/:user`]: async (s) => ({ ...(await userParam(s)), body: { username: `renamed_${unique()}` } }),

@@ -24,7 +24,6 @@ import { databaseFixtures } from './fixtures-databases';
 import { networkFixtures } from './fixtures-network';
 import { MIGRATION_FIXTURES } from './fixtures-migration';
 import { PASSKEY_FIXTURES } from './fixtures-passkeys';
-import { MASS_MAIL_FIXTURES } from './fixtures-mass-mail';
 import { REMOTE_FIXTURES } from './fixtures-remote';
 import { ROLE_FIXTURES } from './fixtures-roles';
 
@@ -181,7 +180,6 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
   ...networkFixtures,
   ...MIGRATION_FIXTURES,
   ...PASSKEY_FIXTURES,
-  ...MASS_MAIL_FIXTURES,
   ...REMOTE_FIXTURES,
   ...ROLE_FIXTURES,
 };

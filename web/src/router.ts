@@ -6,7 +6,6 @@ const routes: RouteRecordRaw[] = [
   { path: '/invite/:token', name: 'invite', component: () => import('@web/pages/InvitePage.vue'), meta: { public: true } },
   { path: '/', name: 'servers', component: () => import('@web/pages/ServerListPage.vue') },
   { path: '/account', name: 'account', component: () => import('@web/pages/AccountPage.vue') },
-  { path: '/admin/mail', name: 'admin-mail', component: () => import('@web/pages/admin/MassMailPage.vue') },
   {
     path: '/server/:id',
     component: () => import('@web/pages/ServerPage.vue'),
@@ -40,6 +39,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'roles', name: 'admin-roles', component: () => import('@web/pages/admin/AdminRolesPage.vue') },
       { path: 'tasks', name: 'admin-tasks', component: () => import('@web/pages/admin/AdminTasksPage.vue') },
       { path: 'audit', name: 'admin-audit', component: () => import('@web/pages/admin/AdminAuditPage.vue') },
+      { path: 'mail', name: 'admin-mail', component: () => import('@web/pages/admin/MassMailPage.vue') },
     ],
   },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('@web/pages/NotFoundPage.vue'), meta: { public: true } },

@@ -8,7 +8,7 @@ import { emailLogItem } from './transform';
 
 /** The Email Log, newest first, filtered by status, kind, recipient, blast and time; Pterodactyl-style pagination. */
 export async function listEmailLogService(app: AppContext, actor: Actor, q: EmailLogQuery) {
-  requireMailSender(actor);
+  requireMailSender(actor, 'mail.view');
   let blastId: number | undefined;
   if (q.blast) {
     const blast = await findBlastByUuid(app.db, q.blast);

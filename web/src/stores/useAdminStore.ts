@@ -11,6 +11,7 @@ export const ADMIN_MENU: ReadonlyArray<{ name: string; label: string; key: Admin
   { name: 'admin-roles', label: 'Admin Roles', key: 'roles.view' },
   { name: 'admin-tasks', label: 'Tasks', key: 'tasks.view' },
   { name: 'admin-audit', label: 'Audit Log', key: 'audit.view' },
+  { name: 'admin-mail', label: 'Mass Mail', key: 'mail.view' },
 ];
 
 /** What the signed-in account may do in the admin area, and who is impersonating it. */
