@@ -104,4 +104,20 @@ describe('the Roles card', () => {
     });
     await screenshot(page, 'subuser-role-picker');
   });
+
+  it('invites one email with a role to several of the owner\'s servers at once (one invite)', async () => {
+    const second = await makeServer(panel.app.db, owner, { name: 'Second world' });
+    const email = `crew-${second.identifier}@example.com`;
+    await page.goto('/account');
+    await page.getByRole('button', { name: 'Invite with role Crew' }).click();
+    const form = page.locator('form[data-invite-role="Crew"]');
+    await form.getByLabel('Email Address').fill(email);
+    await form.locator(`input[data-server="${server.identifier}"]`).check();
+    await form.locator(`input[data-server="${second.identifier}"]`).check();
+    await form.getByRole('button', { name: 'Send Invite' }).click();
+    await expect.poll(() => page.getByTestId('role-invited').textContent()).toContain('Invite sent for 2 servers.');
+    const [rows] = await panel.app.pool.query(
+      'SELECT s.server_id, r.name FROM subusers s JOIN users u ON u.id = s.user_id JOIN roles r ON r.id = s.role_id WHERE u.email = ? ORDER BY s.server_id', [email]);
+    expect(rows).toEqual([{ server_id: server.id, name: 'Crew' }, { server_id: second.id, name: 'Crew' }]);
+  });
 });

@@ -21,4 +21,6 @@ export const rolesApi = {
   update: async (id: string, name: string, description: string, permissions: string[]) =>
     (await api.post<Item<Role>>(`${base}/${encodeURIComponent(id)}`, body(name, description, permissions))).attributes,
   remove: (id: string) => api.del<void>(`${base}/${encodeURIComponent(id)}`),
+  /** One invite for `email` to every server named (uuids or identifiers), with this role. */
+  invite: (id: string, email: string, servers: string[]) => api.post<unknown>(`${base}/${encodeURIComponent(id)}/invite`, { email, servers }),
 };
