@@ -93,6 +93,8 @@ describe('the Roles card', () => {
     await expect.poll(() => toggle('file.read').isChecked()).toBe(true);
     await toggle('control.console').uncheck();
     await expect.poll(() => page.getByTestId('overrides').textContent()).toContain('removes control.console');
+    // The path scope is edited in the grid's File card, beside the keys it narrows.
+    expect(await page.locator('[data-category="file"] [data-test="file-scope"]').count()).toBe(1);
     await page.getByLabel('File Paths').fill('/plugins/**');
     await page.getByRole('button', { name: 'Save Changes' }).click();
     await page.waitForURL((url) => url.pathname.endsWith('/users'));
