@@ -7,7 +7,7 @@ import type { UserRow } from '@db/schema/users';
 import { startRedis } from '../bridge/redis-server';
 import { connectAs, type SocketProbe } from '../bridge/socket-probe';
 import { createTestDatabase } from '../factories/database';
-import { HttpClient } from '../factories/http';
+import { HttpClient, type HttpResult } from '../factories/http';
 import { makeServer, makeSubuser, makeUser, TEST_PASSWORD } from '../factories/records';
 import { median, percentile, row, type BenchRow } from './report';
 
@@ -24,10 +24,11 @@ const ENV = { WS_EVENTS_PER_WINDOW: '1000' };
  * ends at the first `permission denied` for a command on the subuser's socket (held by `holder`'s gateway).
  * Returns ms from the commit to that refusal, and from the revoke request being sent (an upper bound that also
  * counts the write itself). The commit instant is taken where the service publishes the revocation, which it does
- * as soon as its transaction has returned (the bench wraps the writer's `bus.publish` to read the clock).
+ * as soon as its transaction has returned (the bench wraps the writer's `bus.publish` to read the clock). `send`
+ * writes the keys: the subuser's own (`POST …/users/:user`) or the role it is linked to (`POST /roles/{id}`, DESIGN §20).
  */
-async function trial(owner: HttpClient, path: string, probe: SocketProbe, commit: { at: number }): Promise<{ fromCommit: number; fromRequest: number }> {
-  const grant = await owner.post(path, { permissions: ['control.console', 'websocket.connect'] });
+async function trial(send: (keys: string[]) => Promise<HttpResult>, probe: SocketProbe, commit: { at: number }): Promise<{ fromCommit: number; fromRequest: number }> {
+  const grant = await send(['control.console', 'websocket.connect']);
   if (grant.status !== 200) throw new Error(`grant: ${grant.status} ${grant.text}`);
   await probe.until(() => probe.seen.findLast((s) => s.event === 'permissions' || s.event === 'auth success')?.event === 'auth success'
     || (probe.seen.findLast((s) => s.event === 'permissions')?.payload as string[] | undefined)?.includes('control.console'), 'control.console granted');
@@ -38,7 +39,7 @@ async function trial(owner: HttpClient, path: string, probe: SocketProbe, commit
     await new Promise((r) => setTimeout(r, 3 * EVERY_MS)); // a few commands go through first
     const sent = performance.now();
     commit.at = NaN;
-    const res = await owner.post(path, { permissions: ['websocket.connect'] });
+    const res = await send(['websocket.connect']);
     if (res.status !== 200 || Number.isNaN(commit.at)) throw new Error(`revoke: ${res.status} ${res.text}`);
     await probe.until(() => probe.seen.slice(from).some((s) => s.event === 'permission denied'), 'a refused command', 5_000);
     const refused = performance.now();
@@ -78,7 +79,8 @@ export async function benchRevocation(): Promise<BenchRow[]> {
     await makeSubuser(db, server, user, ['control.console']);
     const usersPath = `/api/client/servers/${server.uuid}/users/${user.uuid}`;
     const rows: BenchRow[] = [];
-    for (const [name, writer, holder] of [['one instance', local, local], ['two instances over Redis', a, b]] as const) {
+    const variants = [['one instance', local, local, 'keys'], ['two instances over Redis', a, b, 'keys'], ['role edit, one instance', local, local, 'role']] as const;
+    for (const [name, writer, holder, how] of variants) {
       const dir = path.join(holder.dir, 'servers', server.uuid);
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'quiet.mjs'), QUIET);
@@ -91,20 +93,30 @@ export async function benchRevocation(): Promise<BenchRow[]> {
       await subuser.login(user.email, TEST_PASSWORD);
       const probe = await connectAs(subuser, server.uuid);
       probes.push(probe);
+      let send = (keys: string[]) => owner.post(usersPath, { permissions: keys });
+      if (how === 'role') {
+        // The subuser is linked to a role; editing the role re-applies it to every linked subuser and revokes.
+        const made = await owner.post('/api/client/roles', { name: 'Bench', permissions: ['control.console'] });
+        const roleId = String(made.body?.attributes?.id ?? '');
+        const linked = await owner.put(`/api/client/servers/${server.uuid}/users/${user.uuid}/role`, { role: roleId });
+        if (made.status !== 200 && made.status !== 201) throw new Error(`role: ${made.status} ${made.text}`);
+        if (linked.status !== 200) throw new Error(`assign: ${linked.status} ${linked.text}`);
+        send = (keys) => owner.post(`/api/client/roles/${roleId}`, { name: 'Bench', permissions: keys.filter((k) => k !== 'websocket.connect') });
+      }
       const commit = { at: NaN };
       const bus = writer.panel.app.bus;
       const publish = bus.publish.bind(bus);
       bus.publish = (r) => { commit.at = performance.now(); return publish(r); };
-      for (let i = 0; i < 10; i++) await trial(owner, usersPath, probe, commit); // warm-up
+      for (let i = 0; i < 10; i++) await trial(send, probe, commit); // warm-up
       const fromCommit: number[] = [];
       const fromRequest: number[] = [];
       for (let i = 0; i < TRIALS; i++) {
-        const t = await trial(owner, usersPath, probe, commit);
+        const t = await trial(send, probe, commit);
         fromCommit.push(t.fromCommit);
         fromRequest.push(t.fromRequest);
       }
       await ownerOnHolder.post(`/api/client/servers/${server.uuid}/power`, { signal: 'kill' });
-      const target = name === 'one instance' ? 100 : 250;
+      const target = writer === holder ? 100 : 250;
       const p99 = percentile(fromCommit, 99);
       rows.push(row('revocation', `${name}: p50`, median(fromCommit), 'ms', '', null, `commit → first refused command; ${median(fromRequest).toFixed(1)} ms from the revoke request`));
       rows.push(row('revocation', `${name}: p99`, p99, 'ms', `≤ ${target} ms`, p99 <= target, `${TRIALS} trials, a command every ${EVERY_MS} ms; ${percentile(fromRequest, 99).toFixed(1)} ms from the revoke request`));
