@@ -96,6 +96,7 @@ describe('the Roles card', () => {
     // The path scope is edited in the grid's File card, beside the keys it narrows.
     expect(await page.locator('[data-category="file"] [data-test="file-scope"]').count()).toBe(1);
     await page.getByLabel('File Paths').fill('/plugins/**');
+    await screenshot(page, 'subuser-role-picker');
     await page.getByRole('button', { name: 'Save Changes' }).click();
     await page.waitForURL((url) => url.pathname.endsWith('/users'));
     const [rows] = await panel.app.pool.query('SELECT r.name, s.overrides, s.file_scope, s.permissions FROM subusers s JOIN roles r ON r.id = s.role_id WHERE s.server_id = ? AND s.user_id = ?', [server.id, friend.id]);
@@ -104,7 +105,6 @@ describe('the Roles card', () => {
     expect({ name: row.name, overrides: json(row.overrides), scope: json(row.file_scope), keys: json(row.permissions) }).toEqual({
       name: 'Crew', overrides: { add: [], remove: ['control.console'] }, scope: { paths: ['/plugins/**'] }, keys: ['websocket.connect', 'file.read'],
     });
-    await screenshot(page, 'subuser-role-picker');
   });
 
   it('invites one email with a role to several of the owner\'s servers at once (one invite)', async () => {
