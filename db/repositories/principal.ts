@@ -35,10 +35,17 @@ export interface PrincipalAllocation {
 }
 
 /**
- * The server's allocations as one JSON array, primary first then by ip and port (listServerAllocations' order), so
- * GET /servers/{server} needs no second round trip for its `relationships.allocations`.
+ * The server's allocations in one column, primary first then by ip and port (listServerAllocations' order), so
+ * GET /servers/{server} needs no second round trip for its `relationships.allocations`: `count|entry;entry…`, an
+ * entry `id,port,is_default,ip,alias bytes,alias hex,notes bytes,notes hex` (`~` bytes for NULL). The free text is
+ * hex-encoded so no separator can occur inside a field.
+ *
+ * Measured on MariaDB 10.11 (docs/performance.md): JSON_ARRAYAGG here cost the database ~150 µs of CPU per request,
+ * and so does GROUP_CONCAT over an expression wider than ~200 characters; cut to 200 hex characters (100 bytes of
+ * alias or notes) it costs ~25 µs. A longer alias or note arrives cut, which its byte count shows, and a list cut by
+ * `group_concat_max_len` shows by its count: either way the list is discarded and the route reads it itself.
  */
-const allocationsJson = sql<string | null>`(select json_arrayagg(json_object('id', a.id, 'ip', a.ip, 'ip_alias', a.ip_alias, 'port', a.port, 'notes', a.notes, 'is_default', a.primary_server_id <=> a.server_id) order by a.primary_server_id is null, a.ip, a.port) from ${allocations} a where a.server_id = ${servers.id})`;
+const allocationsPacked = sql<string | null>`(select concat(count(*), '|', coalesce(group_concat(concat_ws(',', a.id, a.port, a.primary_server_id <=> a.server_id, a.ip, coalesce(octet_length(a.ip_alias), '~'), cast(coalesce(hex(a.ip_alias), '') as char(200)), coalesce(octet_length(a.notes), '~'), cast(coalesce(hex(a.notes), '') as char(200))) order by a.primary_server_id is null, a.ip, a.port separator ';'), '')) from ${allocations} a where a.server_id = ${servers.id})`;
 
 type RefKind = 'uuid' | 'identifier' | 'none';
 const refKind = (ref: string | null): RefKind => (!ref ? 'none' : ref.length === 8 ? 'identifier' : 'uuid');
@@ -75,7 +82,7 @@ function statement(query: { toSQL(): { sql: string; params: unknown[] } }, group
 const sessionGroups: Group[] = [['user', users], ['server', servers], ['subuser', subusers], ['expires', sessions.expires]];
 const apiKeyGroups: Group[] = [['key', apiKeys], ['user', users], ['server', servers], ['subuser', subusers]];
 const withAllocationsGroup = (groups: Group[], extra: boolean): Group[] => (extra ? [...groups, ['allocations', 'allocations']] : groups);
-const allocationsField = (extra: boolean): { allocations: typeof allocationsJson } | Record<string, never> => (extra ? { allocations: allocationsJson } : {});
+const allocationsField = (extra: boolean): { allocations: typeof allocationsPacked } | Record<string, never> => (extra ? { allocations: allocationsPacked } : {});
 
 function buildSession(db: Database, kind: RefKind, extra: boolean): Statement {
   return statement(db.select({ user: users, server: servers, subuser: subusers, expires: sessions.expires, ...allocationsField(extra) })
@@ -97,12 +104,32 @@ function buildApiKey(db: Database, kind: RefKind, extra: boolean): Statement {
     .limit(1), withAllocationsGroup(apiKeyGroups, extra));
 }
 
-interface AllocationJson { id: number; ip: string; ip_alias: string | null; port: number; notes: string | null; is_default: number | boolean }
+/** A hex-encoded field with its byte count; undefined when it arrived cut. */
+function unhex(bytes: string, hex: string): string | null | undefined {
+  if (bytes === '~') return null;
+  if (hex.length !== Number(bytes) * 2) return undefined;
+  return Buffer.from(hex, 'hex').toString('utf8');
+}
 
-function mapAllocations(raw: unknown): PrincipalAllocation[] {
+/** Unpacks `allocationsPacked`; undefined when the list or a field came back cut (the caller then reads it itself). */
+export function unpackAllocations(raw: unknown): PrincipalAllocation[] | undefined {
   if (raw === null || raw === undefined) return [];
-  const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as AllocationJson[];
-  return list.map((a) => ({ id: Number(a.id), ip: a.ip, ipAlias: a.ip_alias, port: Number(a.port), notes: a.notes, isDefault: a.is_default === true || a.is_default === 1 }));
+  const text = String(raw);
+  const bar = text.indexOf('|');
+  const count = Number(text.slice(0, bar));
+  if (count === 0) return [];
+  const entries = text.slice(bar + 1).split(';');
+  if (entries.length !== count) return undefined;
+  const list: PrincipalAllocation[] = [];
+  for (const entry of entries) {
+    const f = entry.split(',');
+    if (f.length !== 8) return undefined;
+    const ipAlias = unhex(f[4] as string, f[5] as string);
+    const notes = unhex(f[6] as string, f[7] as string);
+    if (ipAlias === undefined || notes === undefined) return undefined;
+    list.push({ id: Number(f[0]), port: Number(f[1]), isDefault: f[2] === '1', ip: f[3] as string, ipAlias, notes });
+  }
+  return list;
 }
 
 const mapValue = (column: Column, raw: unknown): unknown => (raw === null ? null : column.mapFromDriverValue(raw));
@@ -113,7 +140,7 @@ function mapRow(st: Statement, raw: unknown[], fields: FieldPacket[]): Record<st
   const out: Record<string, unknown> = {};
   for (const [name, columns] of st.groups) {
     if (columns === 'allocations') {
-      out[name] = mapAllocations(raw[i++]);
+      out[name] = unpackAllocations(raw[i++]);
       continue;
     }
     if (!Array.isArray(columns)) {
@@ -166,7 +193,7 @@ export async function findSessionPrincipal(
   if (!row || (row.expires as number) <= nowSeconds) return null;
   return {
     user: row.user as UserRow, server: row.server as ServerRow | null, subuser: row.subuser as SubuserRow | null,
-    ...(extra ? { allocations: row.allocations as PrincipalAllocation[] } : {}),
+    ...(extra && row.allocations ? { allocations: row.allocations as PrincipalAllocation[] } : {}),
   };
 }
 

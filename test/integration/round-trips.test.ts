@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../factories/http';
-import { giveAllocation, uniqueIp } from '../factories/network';
+import { and, eq, inArray } from 'drizzle-orm';
+import { allocations } from '@db/schema/network';
+import { giveAllocation, makePool, uniqueIp } from '../factories/network';
 import { startTestPanel, type TestPanel } from '../factories/panel';
 import { makeApiKey, makeServer, makeSubuser, makeUser, TEST_PASSWORD } from '../factories/records';
 
@@ -71,6 +73,58 @@ describe('GET /api/client/servers/{server}', () => {
     const path = `/api/client/servers/${server.identifier}`;
     expect((await client.get(path)).body.attributes.relationships.allocations).toEqual({ object: 'list', data: [] });
     expect(await roundTrips(() => client.get(path))).toBe(1);
+  });
+});
+
+describe('allocations packed into the guard\'s statement', () => {
+  // The guard reads the allocations as one GROUP_CONCAT column (db/repositories/principal.ts): free text must come
+  // back exactly, and a list cut short by group_concat_max_len must never be shown as if it were whole.
+  it('returns notes and aliases with separators, quotes and non-BMP characters exactly', async () => {
+    const { user, server, ip } = await world(['allocation.read']);
+    const notes = 'a,b;c|d~e\\f "g" \'h\' \u{1F3AE} ünï';
+    const alias = 'play;one,|~.example';
+    await panel.app.db.update(allocations).set({ notes, ipAlias: alias }).where(and(eq(allocations.ip, ip), eq(allocations.port, 25566)));
+    await panel.app.db.update(allocations).set({ notes: '' }).where(and(eq(allocations.ip, ip), eq(allocations.port, 25565)));
+    const client = new HttpClient(panel.url).withApiKey(await makeApiKey(panel.app.db, user));
+    const data = (await client.get(`/api/client/servers/${server.uuid}`)).body.attributes.relationships.allocations.data as Array<{ attributes: Record<string, unknown> }>;
+    expect(data.map((a) => [a.attributes.port, a.attributes.notes, a.attributes.ip_alias, a.attributes.is_default])).toEqual([
+      [25565, '', null, true],
+      [25566, notes, alias, false],
+    ]);
+  });
+
+  async function serverWithPorts(count: number, note: string) {
+    const owner = await makeUser(panel.app.db);
+    const server = await makeServer(panel.app.db, owner);
+    const ip = uniqueIp();
+    const ports = Array.from({ length: count }, (_, i) => 30000 + i);
+    await makePool(panel.app.db, ip, 30000, count);
+    await panel.app.db.update(allocations).set({ serverId: server.id, notes: note }).where(and(eq(allocations.ip, ip), inArray(allocations.port, ports)));
+    await panel.app.db.update(allocations).set({ primaryServerId: server.id }).where(and(eq(allocations.ip, ip), eq(allocations.port, 30000)));
+    const member = await makeUser(panel.app.db); // a member, not the owner: the owner's view reads more (startup)
+    await makeSubuser(panel.app.db, server, member, ['allocation.read']);
+    const client = new HttpClient(panel.url).withApiKey(await makeApiKey(panel.app.db, member));
+    const res = await client.get(`/api/client/servers/${server.uuid}`);
+    expect(res.status).toBe(200);
+    const data = res.body.attributes.relationships.allocations.data as Array<{ attributes: { port: number; notes: string; is_default: boolean } }>;
+    expect(data.map((a) => a.attributes.port)).toEqual(ports);
+    expect(data.every((a) => a.attributes.notes === note)).toBe(true);
+    expect(data[0]?.attributes.is_default).toBe(true);
+    return { client, path: `/api/client/servers/${server.uuid}` };
+  }
+
+  it('returns a note longer than the packed field whole (the route reads the list itself, a second round trip)', async () => {
+    const { client, path } = await serverWithPorts(2, '\u{1F3AE}'.repeat(256)); // 1,024 bytes: the longest a note can be
+    expect(await roundTrips(() => client.get(path))).toBe(2);
+    const short = await serverWithPorts(2, 'x'.repeat(100));
+    expect(await roundTrips(() => short.client.get(short.path))).toBe(1);
+  });
+
+  it('falls back the same way when group_concat_max_len cuts the list: every allocation is shown', async () => {
+    const [[{ max }]] = await panel.app.pool.query('SELECT @@group_concat_max_len AS max') as unknown as [[{ max: number }]];
+    const note = 'n'.repeat(100); // 100 bytes, the most the packed field carries: ~240 characters an entry
+    const { client, path } = await serverWithPorts(Math.ceil(Number(max) / 200) + 5, note);
+    expect(await roundTrips(() => client.get(path))).toBe(2);
   });
 });
 
