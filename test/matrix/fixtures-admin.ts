@@ -7,6 +7,7 @@ import { insertSshKey } from '@db/repositories/ssh-keys';
 import type { ServerRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
 import type { AppContext } from '@server/context';
+import { createNode } from '@server/services/nodes/create-node';
 import { makeServer } from '../factories/records';
 import { MASS_MAIL_FIXTURES } from './fixtures-mass-mail';
 
@@ -46,6 +47,12 @@ async function server(s: AdminScene): Promise<ServerRow> {
   return makeServer(s.app.db, await s.user());
 }
 
+/** A node nobody reaches (port 1 refuses at once), so `test` reports it down without waiting. */
+async function nodeParam(s: AdminScene) {
+  const { node } = await createNode(s.app.db, s.app.secrets.appKey, { name: `node-${unique()}`, url: 'http://127.0.0.1:1' }, new Date());
+  return { params: { node: node.uuid } };
+}
+
 const userParam = async (s: AdminScene, overrides: Partial<UserRow> = {}) => ({ params: { user: String((await s.user(overrides)).id) } });
 const serverParam = async (s: AdminScene) => ({ params: { id: String((await server(s)).id) } });
 
@@ -74,6 +81,10 @@ export const ADMIN_FIXTURES: Readonly<Record<string, AdminFixture>> = {
   [`POST ${A}/servers/:id/suspend`]: (s) => serverParam(s),
   [`POST ${A}/servers/:id/unsuspend`]: (s) => serverParam(s),
   [`PATCH ${A}/servers/:id/build`]: async (s) => ({ ...(await serverParam(s)), body: { feature_limits: { backups: 2 } } }),
+  [`DELETE ${A}/servers/:id`]: (s) => serverParam(s),
+  [`PATCH ${A}/nodes/:node`]: async (s) => ({ ...(await nodeParam(s)), body: { name: `renamed-${unique()}`, url: 'http://127.0.0.1:2' } }),
+  [`DELETE ${A}/nodes/:node`]: (s) => nodeParam(s),
+  [`POST ${A}/nodes/:node/test`]: (s) => nodeParam(s),
   [`POST ${A}/ssh-keys`]: async (s) => ({ body: { user: (await s.user()).id, name: 'laptop', public_key: generateUsablePair().public } }),
   [`DELETE ${A}/ssh-keys/:id`]: async (s) => {
     const owner = await s.user();
@@ -84,6 +95,10 @@ export const ADMIN_FIXTURES: Readonly<Record<string, AdminFixture>> = {
   [`DELETE ${A}/database-hosts/:name`]: async (s) => {
     const host = await createDatabaseHost(s.app, { name: `host-${unique()}`, ...testHost() });
     return { params: { name: host.name } };
+  },
+  [`PATCH ${A}/database-hosts/:name`]: async (s) => {
+    const host = await createDatabaseHost(s.app, { name: `host-${unique()}`, ...testHost() });
+    return { params: { name: host.name }, body: { max_databases: 5 } };
   },
   [`GET ${A}/software/:id`]: () => ({ params: { id: 'generic' }, query: { format: 'ptdl' } }),
   [`POST ${A}/software`]: () => ({ body: { definition: { ...GENERIC, id: `imported-${unique()}` } } }),

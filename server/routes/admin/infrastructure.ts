@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { reply, route } from '../../http/manifest';
 import { databaseHostInput } from '../../services/databases/create-database-host';
 import {
-  addAllocationsAsAdmin, createDatabaseHostAsAdmin, createNodeAsAdmin, deleteDatabaseHostAsAdmin, exportSoftware, importSoftware,
-  listAllocationItems, listDatabaseHostItems, listNodeItems, listSoftwareItems,
-} from '../../services/admin/infrastructure';
+  createDatabaseHostAsAdmin, databaseHostPatch, deleteDatabaseHostAsAdmin, listDatabaseHostItems, updateDatabaseHostAsAdmin,
+} from '../../services/admin/database-hosts-admin';
+import { addAllocationsAsAdmin, exportSoftware, importSoftware, listAllocationItems, listSoftwareItems } from '../../services/admin/infrastructure';
+import { createNodeAsAdmin, deleteNodeAsAdmin, listNodeItems, testNodeAsAdmin, updateNodeAsAdmin } from '../../services/admin/nodes-admin';
+import { nodeUrl } from '../../services/nodes/create-node';
 
 const A = '/api/application';
 
@@ -16,6 +18,20 @@ export const adminInfrastructureRoutes = [
     body: z.object({ name: z.string().min(1).max(191), url: z.string().min(1).max(255), token_id: z.string().max(64).optional(), token: z.string().max(200).optional() }),
     example: { body: { name: 'matrix-node', url: 'https://node.example.com:8080' } },
     handler: async ({ app, actor, body }) => reply(201, await createNodeAsAdmin(app, actor, body)),
+  }),
+  route({
+    method: 'PATCH', path: `${A}/nodes/:node`, need: 'admin:nodes.update',
+    body: z.object({ name: z.string().trim().min(1).max(191).optional(), url: nodeUrl.optional() }),
+    example: { body: { name: 'renamed-node' } },
+    handler: async ({ app, actor, params, body }) => updateNodeAsAdmin(app, actor, params.node ?? '', body),
+  }),
+  route({
+    method: 'DELETE', path: `${A}/nodes/:node`, need: 'admin:nodes.delete',
+    handler: async ({ app, actor, params }) => { await deleteNodeAsAdmin(app, actor, params.node ?? ''); },
+  }),
+  route({
+    method: 'POST', path: `${A}/nodes/:node/test`, need: 'admin:nodes.view',
+    handler: async ({ app, params }) => testNodeAsAdmin(app, params.node ?? ''),
   }),
   route({
     method: 'GET', path: `${A}/allocations`, need: 'admin:nodes.view', query: z.object({ node: z.uuid().optional() }),
@@ -31,6 +47,10 @@ export const adminInfrastructureRoutes = [
   route({
     method: 'POST', path: `${A}/database-hosts`, need: 'admin:database-hosts.create', body: databaseHostInput,
     handler: async ({ app, actor, body }) => reply(201, await createDatabaseHostAsAdmin(app, actor, body)),
+  }),
+  route({
+    method: 'PATCH', path: `${A}/database-hosts/:name`, need: 'admin:database-hosts.update', body: databaseHostPatch,
+    handler: async ({ app, actor, params, body }) => updateDatabaseHostAsAdmin(app, actor, params.name ?? '', body),
   }),
   route({
     method: 'DELETE', path: `${A}/database-hosts/:name`, need: 'admin:database-hosts.delete',

@@ -1,40 +1,19 @@
 import { softwareDefinitionSchema } from '@contracts/software';
 import { listNodeAllocations } from '@db/repositories/network-allocations';
-import { findNodeByUuid, listNodes } from '@db/repositories/nodes';
+import { findNodeByUuid } from '@db/repositories/nodes';
 import { findSoftware, listSoftware, saveSoftware } from '@db/repositories/startup';
-import type { NodeRow } from '@db/schema/servers';
 import type { AppContext } from '../../context';
 import { fromZod, validationError } from '../../http/errors';
 import type { Actor } from '../../http/types';
-import { createNode } from '../nodes/create-node';
-import { createDatabaseHost, type DatabaseHostInput } from '../databases/create-database-host';
-import { hostSummary, listHostSummaries, removeDatabaseHost } from '../databases/manage-database-hosts';
 import { addAllocations } from '../network/add-allocations';
 import { syncBundledSoftware } from '../startup/bundled';
 import { definitionToEgg, EggFormatError, eggToDefinition } from '../startup/egg-format';
 import { logAdminAction } from './audit';
 
 /**
- * What the CLI does for nodes, allocations, database hosts and software (DESIGN §21), behind admin keys and with an
- * audit row each. The CLI's own services do the work.
+ * What the CLI does for allocations and software (DESIGN §21), behind admin keys and with an audit row each. The
+ * CLI's own services do the work. Nodes and database hosts have their own files (nodes-admin, database-hosts-admin).
  */
-export const nodeItem = (n: NodeRow) => ({ object: 'node' as const, attributes: { id: n.id, uuid: n.uuid, name: n.name, url: n.url, created_at: n.createdAt.toISOString() } });
-
-export async function listNodeItems(app: AppContext) {
-  return { object: 'list' as const, data: (await listNodes(app.db)).map(nodeItem) };
-}
-
-export async function createNodeAsAdmin(app: AppContext, actor: Actor, input: { name: string; url: string; token_id?: string | undefined; token?: string | undefined }) {
-  return app.db.transaction(async (tx) => {
-    const { node, token } = await createNode(tx, app.secrets.appKey, {
-      name: input.name, url: input.url,
-      ...(input.token_id !== undefined ? { tokenId: input.token_id } : {}), ...(input.token !== undefined ? { token: input.token } : {}),
-    }, app.clock.now());
-    await logAdminAction(tx, app.clock, actor, 'node.create', { node: node.uuid, new: { name: node.name, url: node.url } });
-    return { ...nodeItem(node), meta: { token } };
-  });
-}
-
 async function nodeIdOf(app: AppContext, uuid: string | undefined): Promise<number | null> {
   if (!uuid) return null;
   const node = await findNodeByUuid(app.db, uuid);
@@ -57,22 +36,6 @@ export async function addAllocationsAsAdmin(app: AppContext, actor: Actor, input
     await logAdminAction(tx, app.clock, actor, 'allocation.create', { ip: input.ip, range: input.ports, node: input.node ?? null, ...out });
     return out;
   });
-}
-
-export async function listDatabaseHostItems(app: AppContext) {
-  return { object: 'list' as const, data: (await listHostSummaries(app)).map((h) => ({ object: 'database_host' as const, attributes: h })) };
-}
-
-export async function createDatabaseHostAsAdmin(app: AppContext, actor: Actor, input: DatabaseHostInput) {
-  // The host is reached before anything is saved (createDatabaseHost); the audit row follows its commit.
-  const host = await createDatabaseHost(app, input);
-  await logAdminAction(app.db, app.clock, actor, 'database-host.create', { host: host.name, new: { host: host.host, port: host.port, username: host.username } });
-  return { object: 'database_host' as const, attributes: hostSummary(host, 0) };
-}
-
-export async function deleteDatabaseHostAsAdmin(app: AppContext, actor: Actor, name: string): Promise<void> {
-  const host = await removeDatabaseHost(app, name);
-  await logAdminAction(app.db, app.clock, actor, 'database-host.delete', { host: host.name });
 }
 
 export async function listSoftwareItems(app: AppContext) {
