@@ -48,7 +48,7 @@ export async function lockNode(db: Executor, uuid: string): Promise<NodeRow | nu
   return row ?? null;
 }
 
-export async function updateNode(db: Executor, id: number, values: Partial<Pick<NodeRow, 'name' | 'url'>>): Promise<void> {
+export async function updateNode(db: Executor, id: number, values: Partial<Pick<NodeRow, 'name' | 'url' | 'tokenId' | 'tokenHash' | 'tokenEncrypted'>>): Promise<void> {
   await db.update(nodes).set(values).where(eq(nodes.id, id));
 }
 

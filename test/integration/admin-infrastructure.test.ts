@@ -88,6 +88,66 @@ describe('nodes, allocations and software through the admin API', () => {
   });
 });
 
+describe('software edits, allocation removal and node token rotation', () => {
+  it('edits and deletes an imported definition; refuses bundled ones (403) and one a server runs (409)', async () => {
+    const admin = await signedIn(panel, await makeAdmin(panel, ['software.*']));
+    expect((await admin.post('/api/application/software', { definition: { ...GENERIC, id: 'editable' } })).status).toBe(201);
+    const edited = await admin.patch('/api/application/software/editable', { definition: { ...GENERIC, name: 'Edited runner' } });
+    expect(edited.status).toBe(200);
+    expect(edited.body.attributes).toMatchObject({ id: 'editable', name: 'Edited runner' });
+    expect((await admin.get('/api/application/software/editable')).body).toMatchObject({ id: 'editable', name: 'Edited runner' });
+    expect((await admin.patch('/api/application/software/editable', { definition: { ...GENERIC, startup: '' } })).body.errors[0].meta.source_field).toMatch(/^definition/);
+    expect((await admin.patch('/api/application/software/generic', { definition: GENERIC })).status).toBe(403);
+    expect((await admin.delete('/api/application/software/generic')).status).toBe(403);
+    expect((await admin.delete('/api/application/software/nothing-here')).status).toBe(404);
+
+    const server = await makeServer(panel.app.db, await makeUser(panel.app.db));
+    await panel.app.pool.query("INSERT INTO server_startup (server_id, software_id, docker_image, updated_at) VALUES (?, 'editable', 'x', NOW())", [server.id]);
+    const busy = await admin.delete('/api/application/software/editable');
+    expect(busy.status).toBe(409);
+    await panel.app.pool.query('DELETE FROM server_startup WHERE server_id = ?', [server.id]);
+    expect((await admin.delete('/api/application/software/editable')).status).toBe(204);
+    expect(await rowsOf("SELECT id FROM software WHERE id = 'editable'")).toEqual([]);
+    const audit = (await auditEvents(panel)).filter((e) => e.event === 'admin:software.update' || e.event === 'admin:software.delete');
+    expect(audit.map((e) => [e.event, e.properties])).toEqual([
+      ['admin:software.update', { software: 'editable', dropped: [], old: { name: GENERIC.name }, new: { name: 'Edited runner' } }],
+      ['admin:software.delete', { software: 'editable', old: { name: 'Edited runner' } }],
+    ]);
+  });
+
+  it('removes a free allocation; refuses one a server holds (409)', async () => {
+    const admin = await signedIn(panel, await makeAdmin(panel, ['nodes.*']));
+    await admin.post('/api/application/allocations', { ip: '10.7.0.1', ports: '31000-31001' });
+    const pool = (await admin.get('/api/application/allocations')).body.data
+      .map((a: { attributes: { id: number; ip: string; port: number } }) => a.attributes).filter((a: { ip: string }) => a.ip === '10.7.0.1');
+    const server = await makeServer(panel.app.db, await makeUser(panel.app.db));
+    await panel.app.pool.query('UPDATE allocations SET server_id = ? WHERE id = ?', [server.id, pool[0].id]);
+    expect((await admin.delete(`/api/application/allocations/${pool[0].id}`)).status).toBe(409);
+    expect((await admin.delete(`/api/application/allocations/${pool[1].id}`)).status).toBe(204);
+    expect((await admin.delete(`/api/application/allocations/${pool[1].id}`)).status).toBe(404);
+    expect((await rowsOf("SELECT port FROM allocations WHERE ip = '10.7.0.1'")).map((r) => r.port)).toEqual([31000]);
+    expect((await auditEvents(panel)).filter((e) => e.event === 'admin:allocation.delete').map((e) => e.properties))
+      .toEqual([{ allocation: pool[1].id, ip: '10.7.0.1', port: 31001, node_id: null }]);
+  });
+
+  it('rotates a node\'s token: the new pair is shown once, the old one is refused by the remote API', async () => {
+    const admin = await signedIn(panel, await makeAdmin(panel, ['nodes.*']));
+    const made = await admin.post('/api/application/nodes', { name: 'rotating', url: wings.url });
+    const oldToken = made.body.meta.token as string;
+    const remote = (token: string) => fetch(`${panel.url}/api/remote/servers`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    expect((await remote(oldToken)).status).toBe(200);
+    const rotated = await admin.post(`/api/application/nodes/${made.body.attributes.uuid}/token`);
+    expect(rotated.status).toBe(200);
+    const newToken = rotated.body.meta.token as string;
+    expect(newToken).not.toBe(oldToken);
+    expect((await remote(oldToken)).status).toBe(403);
+    expect((await remote(newToken)).status).toBe(200);
+    const audit = (await auditEvents(panel)).filter((e) => e.event === 'admin:node.token');
+    expect(JSON.stringify(audit)).not.toContain(newToken.split('.')[1]);
+    expect(audit.at(-1)?.properties).toMatchObject({ node: made.body.attributes.uuid, new: { token_id: newToken.split('.')[0] } });
+  });
+});
+
 describe('database hosts through the admin API', () => {
   it('edits a host: a new address or account is reached before it is saved; the password is never logged', async () => {
     const admin = await signedIn(panel, await makeAdmin(panel, ['database-hosts.*']));

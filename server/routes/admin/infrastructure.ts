@@ -4,8 +4,10 @@ import { databaseHostInput } from '../../services/databases/create-database-host
 import {
   createDatabaseHostAsAdmin, databaseHostPatch, deleteDatabaseHostAsAdmin, listDatabaseHostItems, updateDatabaseHostAsAdmin,
 } from '../../services/admin/database-hosts-admin';
-import { addAllocationsAsAdmin, exportSoftware, importSoftware, listAllocationItems, listSoftwareItems } from '../../services/admin/infrastructure';
-import { createNodeAsAdmin, deleteNodeAsAdmin, listNodeItems, testNodeAsAdmin, updateNodeAsAdmin } from '../../services/admin/nodes-admin';
+import { addAllocationsAsAdmin, deleteAllocationAsAdmin, exportSoftware, importSoftware, listAllocationItems, listSoftwareItems } from '../../services/admin/infrastructure';
+import { createNodeAsAdmin, deleteNodeAsAdmin, listNodeItems, rotateNodeTokenAsAdmin, testNodeAsAdmin, updateNodeAsAdmin } from '../../services/admin/nodes-admin';
+import { deleteSoftwareAsAdmin, updateSoftwareAsAdmin } from '../../services/admin/software-admin';
+import { notFound } from '../../http/errors';
 import { nodeUrl } from '../../services/nodes/create-node';
 
 const A = '/api/application';
@@ -34,6 +36,10 @@ export const adminInfrastructureRoutes = [
     handler: async ({ app, params }) => testNodeAsAdmin(app, params.node ?? ''),
   }),
   route({
+    method: 'POST', path: `${A}/nodes/:node/token`, need: 'admin:nodes.update',
+    handler: async ({ app, actor, params }) => rotateNodeTokenAsAdmin(app, actor, params.node ?? ''),
+  }),
+  route({
     method: 'GET', path: `${A}/allocations`, need: 'admin:nodes.view', query: z.object({ node: z.uuid().optional() }),
     handler: async ({ app, query }) => listAllocationItems(app, query.node),
   }),
@@ -42,6 +48,14 @@ export const adminInfrastructureRoutes = [
     body: z.object({ ip: z.string().min(1).max(64), ports: z.string().min(1).max(200), alias: z.string().min(1).max(255).optional(), node: z.uuid().optional() }),
     example: { body: { ip: '127.0.0.1', ports: '25565-25567' } },
     handler: async ({ app, actor, body }) => reply(201, { object: 'allocation_batch', attributes: await addAllocationsAsAdmin(app, actor, body) }),
+  }),
+  route({
+    method: 'DELETE', path: `${A}/allocations/:id`, need: 'admin:nodes.update',
+    handler: async ({ app, actor, params }) => {
+      const id = params.id ?? '';
+      if (!/^\d{1,18}$/.test(id)) throw notFound();
+      await deleteAllocationAsAdmin(app, actor, Number(id));
+    },
   }),
   route({ method: 'GET', path: `${A}/database-hosts`, need: 'admin:database-hosts.view', handler: async ({ app }) => listDatabaseHostItems(app) }),
   route({
@@ -65,5 +79,13 @@ export const adminInfrastructureRoutes = [
     method: 'POST', path: `${A}/software`, need: 'admin:software.create',
     body: z.object({ definition: z.unknown(), id: z.string().min(1).max(64).optional(), replace: z.boolean().optional() }),
     handler: async ({ app, actor, body }) => reply(201, await importSoftware(app, actor, body)),
+  }),
+  route({
+    method: 'PATCH', path: `${A}/software/:id`, need: 'admin:software.update', body: z.object({ definition: z.unknown() }),
+    handler: async ({ app, actor, params, body }) => updateSoftwareAsAdmin(app, actor, params.id ?? '', body),
+  }),
+  route({
+    method: 'DELETE', path: `${A}/software/:id`, need: 'admin:software.delete',
+    handler: async ({ app, actor, params }) => { await deleteSoftwareAsAdmin(app, actor, params.id ?? ''); },
   }),
 ];

@@ -1,9 +1,9 @@
-import { softwareDefinitionSchema } from '@contracts/software';
-import { listNodeAllocations } from '@db/repositories/network-allocations';
+import { softwareDefinitionSchema, type SoftwareDefinition } from '@contracts/software';
+import { deleteFreeAllocation, listNodeAllocations, lockAllocation } from '@db/repositories/network-allocations';
 import { findNodeByUuid } from '@db/repositories/nodes';
 import { findSoftware, listSoftware, saveSoftware } from '@db/repositories/startup';
 import type { AppContext } from '../../context';
-import { fromZod, validationError } from '../../http/errors';
+import { conflict, fromZod, notFound, validationError } from '../../http/errors';
 import type { Actor } from '../../http/types';
 import { addAllocations } from '../network/add-allocations';
 import { syncBundledSoftware } from '../startup/bundled';
@@ -38,6 +38,17 @@ export async function addAllocationsAsAdmin(app: AppContext, actor: Actor, input
   });
 }
 
+/** Removes an allocation from its node's pool; one a server holds is refused (409: the server releases it first). */
+export async function deleteAllocationAsAdmin(app: AppContext, actor: Actor, id: number): Promise<void> {
+  await app.db.transaction(async (tx) => {
+    const row = await lockAllocation(tx, id);
+    if (!row) throw notFound();
+    if (row.serverId !== null) throw conflict(`${row.ip}:${row.port} is assigned to a server; it must be released there first.`);
+    await deleteFreeAllocation(tx, row.id);
+    await logAdminAction(tx, app.clock, actor, 'allocation.delete', { allocation: row.id, ip: row.ip, port: row.port, node_id: row.nodeId });
+  });
+}
+
 export async function listSoftwareItems(app: AppContext) {
   await syncBundledSoftware(app.db, app.clock.now());
   return {
@@ -53,26 +64,31 @@ export async function exportSoftware(app: AppContext, id: string, format: 'cohos
   return format === 'ptdl' ? definitionToEgg(found.definition, app.clock.now()) : found.definition;
 }
 
-/** Imports a Cohost definition or a Pterodactyl egg (PTDL_v1/v2); a bundled id is never overwritten. */
-export async function importSoftware(app: AppContext, actor: Actor, input: { definition: unknown; id?: string | undefined; replace?: boolean | undefined }) {
-  await syncBundledSoftware(app.db, app.clock.now());
-  const raw = input.definition;
+/** A Cohost definition or a Pterodactyl egg (PTDL_v1/v2) from a request body, checked; `id` overrides its own. */
+export function parseDefinition(raw: unknown, id: string | undefined): { definition: SoftwareDefinition; dropped: string[] } {
   let candidate: unknown = raw;
   let dropped: string[] = [];
   if (typeof raw === 'object' && raw !== null && 'meta' in raw) {
-    try { ({ definition: candidate, dropped } = eggToDefinition(raw, input.id)); } catch (err) {
+    try { ({ definition: candidate, dropped } = eggToDefinition(raw, id)); } catch (err) {
       if (err instanceof EggFormatError) throw validationError('definition', err.message, 'egg');
       throw err;
     }
-  } else if (input.id) candidate = { ...(raw as object), id: input.id };
+  } else if (id && typeof raw === 'object' && raw !== null) candidate = { ...raw, id };
   const parsed = softwareDefinitionSchema.safeParse(candidate);
   if (!parsed.success) throw fromZod(parsed.error, 'definition');
+  return { definition: parsed.data, dropped };
+}
+
+/** Imports a Cohost definition or a Pterodactyl egg (PTDL_v1/v2); a bundled id is never overwritten. */
+export async function importSoftware(app: AppContext, actor: Actor, input: { definition: unknown; id?: string | undefined; replace?: boolean | undefined }) {
+  await syncBundledSoftware(app.db, app.clock.now());
+  const { definition, dropped } = parseDefinition(input.definition, input.id);
   return app.db.transaction(async (tx) => {
-    const existing = await findSoftware(tx, parsed.data.id);
-    if (existing?.bundled) throw validationError('id', `"${parsed.data.id}" is a bundled definition; import under another id.`, 'unique');
-    if (existing && input.replace !== true) throw validationError('id', `Software "${parsed.data.id}" exists; pass replace to overwrite it.`, 'unique');
-    await saveSoftware(tx, parsed.data, false, app.clock.now());
-    await logAdminAction(tx, app.clock, actor, 'software.import', { software: parsed.data.id, replaced: Boolean(existing), dropped });
-    return { object: 'software' as const, attributes: { id: parsed.data.id, name: parsed.data.name, variables: parsed.data.variables.length, replaced: Boolean(existing), dropped } };
+    const existing = await findSoftware(tx, definition.id);
+    if (existing?.bundled) throw validationError('id', `"${definition.id}" is a bundled definition; import under another id.`, 'unique');
+    if (existing && input.replace !== true) throw validationError('id', `Software "${definition.id}" exists; pass replace to overwrite it.`, 'unique');
+    await saveSoftware(tx, definition, false, app.clock.now());
+    await logAdminAction(tx, app.clock, actor, 'software.import', { software: definition.id, replaced: Boolean(existing), dropped });
+    return { object: 'software' as const, attributes: { id: definition.id, name: definition.name, variables: definition.variables.length, replaced: Boolean(existing), dropped } };
   });
 }

@@ -3,7 +3,10 @@ import type { NodeRow } from '@db/schema/servers';
 import type { AppContext } from '../../context';
 import { conflict, HttpError, notFound } from '../../http/errors';
 import type { Actor } from '../../http/types';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../../auth/api-key-token';
 import { createNode } from '../nodes/create-node';
+import { encryptNodeToken } from '../nodes/node-token';
 import { testNode } from '../nodes/test-node';
 import { diff, logAdminAction } from './audit';
 
@@ -85,4 +88,21 @@ export async function testNodeAsAdmin(app: AppContext, uuid: string) {
     const detail = err instanceof HttpError ? err.detail : err instanceof Error ? err.message : String(err);
     return { object: 'node_test' as const, attributes: { ok: false, uuid: node.uuid, name: node.name, url: node.url, error: detail } };
   }
+}
+
+/**
+ * Pterodactyl's "reset daemon token": a new `token_id` and token, returned once. From the commit on, the node's
+ * calls with the old pair are refused and the panel calls it with the new one, so the node needs the new pair in
+ * its configuration (and a restart) to keep working.
+ */
+export async function rotateNodeTokenAsAdmin(app: AppContext, actor: Actor, uuid: string) {
+  return app.db.transaction(async (tx) => {
+    const node = await lockNode(tx, uuid);
+    if (!node) throw notFound();
+    const tokenId = randomBytes(8).toString('hex');
+    const secret = randomBytes(32).toString('base64url');
+    await updateNode(tx, node.id, { tokenId, tokenHash: sha256(secret), tokenEncrypted: encryptNodeToken(app.secrets.appKey, secret) });
+    await logAdminAction(tx, app.clock, actor, 'node.token', { node: node.uuid, old: { token_id: node.tokenId }, new: { token_id: tokenId } });
+    return { ...nodeItem({ ...node, tokenId }), meta: { token: `${tokenId}.${secret}` } };
+  });
 }
