@@ -6,13 +6,13 @@ import type { UserRow } from '@db/schema/users';
 import { FakeWings } from '../fakes/wings/fake-wings';
 import { testServerUrl } from '../factories/database';
 import { startTestPanel, type TestPanel } from '../factories/panel';
-import { makeUser } from '../factories/records';
+import { makeServer, makeUser } from '../factories/records';
 import { launchBrowser, screenshot, signedInPage } from './support';
 
 /**
  * The admin area's infrastructure pages in Chromium (DESIGN §19, §21): a super-admin registers, edits, tests and
- * deletes nodes, adds allocations, adds, edits and deletes database hosts, imports and exports software, edits a
- * role and a user's profile and filters users; a role without `nodes.view` has no Nodes item and is refused.
+ * deletes nodes (and gives one a new token), adds and removes allocations, adds, edits and deletes database hosts,
+ * imports, exports, edits and deletes software, deletes a server, edits a role and a user's profile and filters users; a role without `nodes.view` has no Nodes item and is refused.
  */
 let panel: TestPanel;
 let browser: Browser;
@@ -29,7 +29,7 @@ async function admin(permissions: string[] | 'super', name = 'ops'): Promise<Use
 }
 
 beforeAll(async () => {
-  panel = await startTestPanel({ env: { LOGIN_RATE_LIMIT: '1000' } });
+  panel = await startTestPanel({ env: { LOGIN_RATE_LIMIT: '1000', RUNNER_TICK_MS: '200' } });
   superAdmin = await admin('super');
   browser = await launchBrowser();
 });
@@ -46,6 +46,7 @@ const GENERIC = readFileSync(new URL('../../server/software/generic.json', impor
 describe('the admin infrastructure pages', () => {
   it('lets a super-admin run nodes, allocations, database hosts and software from the browser', async () => {
     const { page, context } = await signedInPage(browser, panel.url, superAdmin.email);
+    page.on('dialog', (d) => { void d.accept(); });
     await page.goto('/admin');
     await menu(page).getByRole('link', { name: 'Nodes', exact: true }).click();
     await page.getByTestId('admin-nodes').waitFor();
@@ -72,6 +73,11 @@ describe('the admin infrastructure pages', () => {
     await moved.getByRole('button', { name: 'Test' }).click();
     await expect.poll(() => page.getByTestId('node-test').textContent()).toContain('eu-1a: reachable, Wings 1.12.1');
     await screenshot(page, 'admin-nodes');
+    // A new token: shown once; the node (still on the old one) now refuses the panel until reconfigured.
+    await moved.getByRole('button', { name: 'New token' }).click();
+    await expect.poll(async () => (await page.getByTestId('node-token').locator('code').textContent()) ?? '').not.toBe(shown);
+    await moved.getByRole('button', { name: 'Test' }).click();
+    await expect.poll(() => page.getByTestId('node-test').textContent()).toMatch(/eu-1a: .*answered 403/);
 
     // Allocations on that node.
     await menu(page).getByRole('link', { name: 'Allocations', exact: true }).click();
@@ -82,6 +88,8 @@ describe('the admin infrastructure pages', () => {
     await add.getByRole('button', { name: 'Add allocations' }).click();
     await expect.poll(() => page.getByTestId('allocation-notice').textContent()).toBe('Added 3 of 3 ports.');
     await expect.poll(() => page.getByTestId('admin-allocations').locator('tbody tr').count()).toBe(3);
+    await page.locator('[data-port="30002"]').getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => page.getByTestId('admin-allocations').locator('tbody tr').count()).toBe(2);
 
     // A node with servers cannot go; an unused one can.
     await menu(page).getByRole('link', { name: 'Nodes', exact: true }).click();
@@ -122,11 +130,29 @@ describe('the admin infrastructure pages', () => {
     await expect.poll(() => page.getByTestId('software-notice').textContent()).toContain('Imported browser-runner');
     await page.locator('[data-software="browser-runner"]').getByRole('button', { name: 'Export as egg' }).click();
     await expect.poll(() => page.getByTestId('software-export').textContent()).toContain('"version": "PTDL_v2"');
+    const imported = page.locator('[data-software="browser-runner"]');
+    await imported.getByRole('button', { name: 'Edit' }).click();
+    const box = page.getByTestId('edit-software').getByRole('textbox');
+    await expect.poll(() => box.inputValue()).toContain('"id": "browser-runner"');
+    await box.fill((await box.inputValue()).replace(/"name": "[^"]*"/, '"name": "Edited in the browser"'));
+    await page.getByTestId('edit-software').getByRole('button', { name: 'Save definition' }).click();
+    await expect.poll(() => imported.locator('td').nth(1).textContent()).toBe('Edited in the browser');
+    expect(await page.locator('[data-software="generic"]').getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    await imported.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => imported.count()).toBe(0);
+
+    // A server deleted from the Servers page goes once its cleanup job has run.
+    const doomed = await makeServer(panel.app.db, await makeUser(panel.app.db), { name: 'doomed-server' });
+    await menu(page).getByRole('link', { name: 'Servers', exact: true }).click();
+    const serverRow = page.getByTestId('admin-servers').locator('tr', { hasText: 'doomed-server' });
+    await serverRow.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(async () => rows('SELECT id FROM servers WHERE id = ?', [doomed.id]), { timeout: 30_000 }).toEqual([]);
 
     const events = (await rows("SELECT event FROM activity_logs WHERE event LIKE 'admin:%' ORDER BY id")).map((r) => r.event);
     expect(events).toEqual(expect.arrayContaining([
       'admin:node.create', 'admin:node.update', 'admin:node.delete', 'admin:allocation.create',
-      'admin:database-host.create', 'admin:database-host.update', 'admin:database-host.delete', 'admin:software.import',
+      'admin:node.token', 'admin:allocation.delete', 'admin:database-host.create', 'admin:database-host.update', 'admin:database-host.delete',
+      'admin:software.import', 'admin:software.update', 'admin:software.delete', 'admin:server.delete', 'admin:server.cleanup',
     ]));
     await context.close();
   });
