@@ -160,7 +160,10 @@ describe('database hosts through the admin API', () => {
     const unreachable = await admin.patch(`/api/application/database-hosts/${name}`, { port: 1 });
     expect(unreachable.status).toBe(503);
     const wrong = await admin.patch(`/api/application/database-hosts/${name}`, { password: 'not-the-password' });
-    expect(wrong.status).toBeGreaterThanOrEqual(400);
+    expect(wrong.status).toBe(503);
+    expect(wrong.body.errors[0].detail).toMatch(/refused its admin account's sign-in/);
+    // The stored password is still the right one: re-dialling with it (an explicit port) succeeds.
+    expect((await admin.patch(`/api/application/database-hosts/${name}`, { port: testServerAddress().port })).status).toBe(200);
     const [row] = await rowsOf('SELECT port, max_databases FROM database_hosts WHERE name = ?', [name]);
     expect(row).toEqual({ port: testServerAddress().port, max_databases: 7 });
     expect((await admin.patch(`/api/application/database-hosts/${name}`, { port: 'x' })).body.errors[0].meta.source_field).toBe('port');

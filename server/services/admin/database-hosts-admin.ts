@@ -9,7 +9,7 @@ import type { Actor } from '../../http/types';
 import { createDatabaseHost, type DatabaseHostInput } from '../databases/create-database-host';
 import { onHost } from '../databases/host-access';
 import { hostSummary, listHostSummaries, removeDatabaseHost } from '../databases/manage-database-hosts';
-import { openHostPassword, sealHostPassword } from '../databases/secrets';
+import { sealHostPassword } from '../databases/secrets';
 import { diff, logAdminAction } from './audit';
 
 /**
@@ -54,23 +54,24 @@ export async function updateDatabaseHostAsAdmin(app: AppContext, actor: Actor, n
   if (!before) throw notFound(`No database host is named "${name}".`);
   const touchesConnection = (['host', 'port', 'username', 'password'] as const).some((k) => patch[k] !== undefined);
   if (before.managed && touchesConnection) throw conflict(`"${name}" is the panel's own MariaDB; its address and account are set at every start.`);
-  const password = patch.password ?? openHostPassword(app.secrets.appKey, before.password) ?? '';
   const next: DatabaseHostRow = {
     ...before, ...(patch.host !== undefined ? { host: patch.host } : {}), ...(patch.port !== undefined ? { port: patch.port } : {}),
     ...(patch.username !== undefined ? { username: patch.username } : {}),
     ...(patch.max_databases !== undefined ? { maxDatabases: patch.max_databases } : {}),
-    password: patch.password !== undefined ? sealHostPassword(app.secrets.appKey, password) : before.password,
+    password: patch.password !== undefined ? sealHostPassword(app.secrets.appKey, patch.password) : before.password,
   };
   if (touchesConnection) await onHost(app, next, (conn) => pingHost(conn));
   return app.db.transaction(async (tx) => {
     const locked = await lockDatabaseHost(tx, before.id);
     if (!locked) throw notFound(`No database host is named "${name}".`);
     if (locked.updatedAt.getTime() !== before.updatedAt.getTime()) throw conflict(`The database host "${name}" changed while it was being edited; try again.`);
+    const change = diff({ ...connectionOf(locked), max_databases: locked.maxDatabases }, { ...connectionOf(next), max_databases: next.maxDatabases });
+    // Nothing to change (the same values sent again): no write and no audit row.
+    if (!change && patch.password === undefined) return item(locked, await countDatabasesOnHost(tx, locked.id));
     const now = app.clock.now();
     await updateDatabaseHost(tx, locked.id, {
       host: next.host, port: next.port, username: next.username, password: next.password, maxDatabases: next.maxDatabases,
     }, now);
-    const change = diff({ ...connectionOf(locked), max_databases: locked.maxDatabases }, { ...connectionOf(next), max_databases: next.maxDatabases });
     await logAdminAction(tx, app.clock, actor, 'database-host.update', {
       host: locked.name, ...(change ?? { old: {}, new: {} }), ...(patch.password !== undefined ? { password_changed: true } : {}),
     });
