@@ -12,7 +12,7 @@ import { launchBrowser, screenshot, signedInPage } from './support';
 /**
  * The admin area's infrastructure pages in Chromium (DESIGN §19, §21): a super-admin registers, edits, tests and
  * deletes nodes (and gives one a new token), adds and removes allocations, adds, edits and deletes database hosts,
- * imports, exports, edits and deletes software, deletes a server, edits a role and a user's profile and filters users; a role without `nodes.view` has no Nodes item and is refused.
+ * imports, exports, edits and deletes software, creates a server and sets its limits, deletes one, edits a role and a user's profile and filters users; a role without `nodes.view` has no Nodes item and is refused.
  */
 let panel: TestPanel;
 let browser: Browser;
@@ -141,10 +141,24 @@ describe('the admin infrastructure pages', () => {
     await imported.getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => imported.count()).toBe(0);
 
-    // A server deleted from the Servers page goes once its cleanup job has run.
+    // Servers: create one for a customer, set its limits; delete another (gone once its cleanup job has run).
+    const owner = await makeUser(panel.app.db, { email: 'server-owner@example.com' });
     const doomed = await makeServer(panel.app.db, await makeUser(panel.app.db), { name: 'doomed-server' });
     await menu(page).getByRole('link', { name: 'Servers', exact: true }).click();
-    const serverRow = page.getByTestId('admin-servers').locator('tr', { hasText: 'doomed-server' });
+    const make = page.getByTestId('create-server');
+    await make.getByLabel('Name', { exact: true }).fill('made-in-admin');
+    await make.getByLabel('Owner email').fill(owner.email);
+    await make.getByLabel('Startup command', { exact: true }).fill('node sample-game-server.mjs');
+    await make.getByRole('button', { name: 'Create server' }).click();
+    const made = page.locator('[data-server="made-in-admin"]');
+    await made.waitFor();
+    expect(await made.locator('td').nth(2).textContent()).toBe(String(owner.id));
+    await made.getByRole('button', { name: 'Limits' }).click();
+    await page.getByTestId('server-limits').getByLabel('Max backups').fill('2');
+    await page.getByTestId('server-limits').getByRole('button', { name: 'Save limits' }).click();
+    await expect.poll(() => page.getByTestId('server-notice').textContent()).toBe('Limits saved.');
+    expect(await rows("SELECT backup_limit, database_limit FROM servers WHERE name = 'made-in-admin'")).toEqual([{ backup_limit: 2, database_limit: null }]);
+    const serverRow = page.locator('[data-server="doomed-server"]');
     await serverRow.getByRole('button', { name: 'Delete' }).click();
     await expect.poll(async () => rows('SELECT id FROM servers WHERE id = ?', [doomed.id]), { timeout: 30_000 }).toEqual([]);
 
@@ -152,7 +166,7 @@ describe('the admin infrastructure pages', () => {
     expect(events).toEqual(expect.arrayContaining([
       'admin:node.create', 'admin:node.update', 'admin:node.delete', 'admin:allocation.create',
       'admin:node.token', 'admin:allocation.delete', 'admin:database-host.create', 'admin:database-host.update', 'admin:database-host.delete',
-      'admin:software.import', 'admin:software.update', 'admin:software.delete', 'admin:server.delete', 'admin:server.cleanup',
+      'admin:software.import', 'admin:software.update', 'admin:software.delete', 'admin:server.create', 'admin:server.build', 'admin:server.delete', 'admin:server.cleanup',
     ]));
     await context.close();
   });

@@ -13,7 +13,12 @@ export interface AdminUser {
   suspended: boolean; status: string; require_two_factor: boolean; roles: string[]; created_at: string;
 }
 export interface AdminRole { id: number; name: string; description: string; permissions: string[]; reserved: boolean; holders?: number }
-export interface AdminServer { id: number; uuid: string; identifier: string; name: string; suspended: boolean; user: number }
+export interface FeatureLimits { databases: number | null; allocations: number | null; backups: number | null; schedules: number | null; proxies: number | null }
+export interface AdminServer {
+  id: number; uuid: string; identifier: string; name: string; suspended: boolean; user: number; node: number | null;
+  limits: { memory: number; disk: number }; feature_limits: FeatureLimits;
+}
+export interface NewAdminServer { name: string; user: number; software?: string; startup?: string; description?: string }
 export interface AdminSshKey {
   id: number; name: string; fingerprint: string; created_at: string; duplicates: number;
   owner: { id: number; uuid: string; email: string; username: string | null };
@@ -50,6 +55,9 @@ export const adminApi = {
   deleteRole: (id: number) => api.del(`${A}/roles/${id}`),
   servers: async (search: string) => items(await api.get<List<Item<AdminServer>>>(`${A}/servers`, { search, per_page: 100 })),
   suspendServer: (id: number, on: boolean) => api.post(`${A}/servers/${id}/${on ? 'suspend' : 'unsuspend'}`),
+  createServer: (body: NewAdminServer) => api.post<Item<AdminServer>>(`${A}/servers`, body),
+  updateBuild: (id: number, body: { memory: number | null; disk: number | null; feature_limits: FeatureLimits }) =>
+    request<Item<AdminServer>>('PATCH', `${A}/servers/${id}/build`, { body }),
   deleteServer: (id: number) => api.del<Item<{ server: string; jobs: number[] }>>(`${A}/servers/${id}`),
   sshKeys: async (search: string) => items(await api.get<List<Item<AdminSshKey>>>(`${A}/ssh-keys`, { search, per_page: 100 })),
   deleteSshKey: (id: number) => api.del(`${A}/ssh-keys/${id}`),
