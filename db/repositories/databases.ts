@@ -27,7 +27,7 @@ export async function findManagedDatabaseHost(db: Executor): Promise<DatabaseHos
   return row ?? null;
 }
 
-export async function updateDatabaseHost(db: Executor, id: number, values: Partial<Pick<DatabaseHostRow, 'host' | 'port' | 'username' | 'password'>>, now: Date): Promise<void> {
+export async function updateDatabaseHost(db: Executor, id: number, values: Partial<Pick<DatabaseHostRow, 'host' | 'port' | 'username' | 'password' | 'maxDatabases'>>, now: Date): Promise<void> {
   await db.update(databaseHosts).set({ ...values, updatedAt: now }).where(eq(databaseHosts.id, id));
 }
 

@@ -86,3 +86,15 @@ export async function releaseAllocation(db: Executor, serverId: number, id: numb
 export async function listNodeAllocations(db: Executor, nodeId: number | null): Promise<AllocationRow[]> {
   return db.select().from(allocations).where(onNode(nodeId)).orderBy(asc(allocations.ip), asc(allocations.port));
 }
+
+/** Locks one allocation row by id, whatever its node (admin removal). */
+export async function lockAllocation(db: Executor, id: number): Promise<AllocationRow | null> {
+  const [row] = await db.select().from(allocations).where(eq(allocations.id, id)).limit(1).for('update');
+  return row ?? null;
+}
+
+/** Removes an allocation nobody holds (the caller checked `server_id` under the lock). */
+export async function deleteFreeAllocation(db: Executor, id: number): Promise<number> {
+  const [res] = await db.delete(allocations).where(and(eq(allocations.id, id), isNull(allocations.serverId)));
+  return res.affectedRows;
+}

@@ -41,3 +41,23 @@ export async function listNodeServers(db: Executor, nodeId: number, page: number
 export async function nodeServersInStatus(db: Executor, nodeId: number, statuses: NonNullable<ServerRow['status']>[]): Promise<ServerRow[]> {
   return db.select().from(servers).where(and(eq(servers.nodeId, nodeId), inArray(servers.status, statuses)));
 }
+
+/** Locks the node row for the rest of the transaction (an edit or a delete against new servers). */
+export async function lockNode(db: Executor, uuid: string): Promise<NodeRow | null> {
+  const [row] = await db.select().from(nodes).where(eq(nodes.uuid, uuid)).limit(1).for('update');
+  return row ?? null;
+}
+
+export async function updateNode(db: Executor, id: number, values: Partial<Pick<NodeRow, 'name' | 'url' | 'tokenId' | 'tokenHash' | 'tokenEncrypted'>>): Promise<void> {
+  await db.update(nodes).set(values).where(eq(nodes.id, id));
+}
+
+export async function countNodeServers(db: Executor, nodeId: number): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)` }).from(servers).where(eq(servers.nodeId, nodeId));
+  return Number(row?.n ?? 0);
+}
+
+/** Removes a node; its allocations and private networks go with it (ON DELETE CASCADE), its database hosts stay. */
+export async function deleteNode(db: Executor, id: number): Promise<void> {
+  await db.delete(nodes).where(eq(nodes.id, id));
+}

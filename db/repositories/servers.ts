@@ -65,3 +65,11 @@ export async function setServerOwner(db: Executor, serverId: number, ownerId: nu
 export async function updateServerRow(db: Executor, serverId: number, patch: Partial<NewServer>): Promise<void> {
   await db.update(servers).set(patch).where(eq(servers.id, serverId));
 }
+
+/**
+ * Removes a server row; what hangs from it goes with it (subusers, schedules, backups, databases' rows, variables,
+ * proxy routes, network memberships: ON DELETE CASCADE) and its activity rows and allocations are kept, unlinked.
+ */
+export async function deleteServerRow(db: Executor, serverId: number): Promise<void> {
+  await db.delete(servers).where(eq(servers.id, serverId));
+}

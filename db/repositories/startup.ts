@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { softwareDefinitionSchema, type SoftwareDefinition } from '@contracts/software';
 import type { Executor } from '../client';
 import { servers, type ServerRow, type ServerStatus } from '../schema/servers';
@@ -96,4 +96,20 @@ export async function lockPendingInstalls(db: Executor): Promise<Array<{ id: num
     .innerJoin(servers, eq(servers.id, serverStartup.serverId))
     .where(eq(serverStartup.installPending, true))
     .for('update', { skipLocked: true });
+}
+
+/** Locks a definition's row for an edit or a delete (null when there is none). */
+export async function lockSoftware(db: Executor, id: string): Promise<{ definition: SoftwareDefinition; bundled: boolean } | null> {
+  const [row] = await db.select().from(software).where(eq(software.id, id)).limit(1).for('update');
+  return row ? { definition: parse(row), bundled: row.bundled } : null;
+}
+
+/** How many servers run a definition (it cannot be deleted while any does). */
+export async function countServersOnSoftware(db: Executor, id: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(serverStartup).where(eq(serverStartup.softwareId, id));
+  return Number(row?.n ?? 0);
+}
+
+export async function deleteSoftware(db: Executor, id: string): Promise<void> {
+  await db.delete(software).where(eq(software.id, id));
 }

@@ -44,7 +44,7 @@ describe('the admin area', () => {
     const { page, context } = await signedInPage(browser, panel.url, superAdmin.email);
     await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('heading', { name: 'Admin', exact: true }).waitFor();
-    expect(await menuOf(page)).toEqual(['Users', 'Servers', 'SSH Keys', 'Admin Roles', 'Tasks', 'Audit Log', 'Mass Mail']);
+    expect(await menuOf(page)).toEqual(['Users', 'Servers', 'Nodes', 'Allocations', 'Database Hosts', 'Software', 'SSH Keys', 'Admin Roles', 'Tasks', 'Audit Log', 'Mass Mail']);
 
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByTestId('admin-users').waitFor();

@@ -55,6 +55,7 @@ export class HttpClient {
   get(path: string, options?: Parameters<HttpClient['request']>[3]) { return this.request('GET', path, undefined, options); }
   post(path: string, body?: unknown, options?: Parameters<HttpClient['request']>[3]) { return this.request('POST', path, body ?? {}, options); }
   put(path: string, body?: unknown, options?: Parameters<HttpClient['request']>[3]) { return this.request('PUT', path, body ?? {}, options); }
+  patch(path: string, body?: unknown, options?: Parameters<HttpClient['request']>[3]) { return this.request('PATCH', path, body ?? {}, options); }
   delete(path: string, body?: unknown, options?: Parameters<HttpClient['request']>[3]) { return this.request('DELETE', path, body, options); }
 
   /** Signs in with a password; primes the XSRF cookie first as the SPA does. */

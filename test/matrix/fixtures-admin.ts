@@ -7,6 +7,11 @@ import { insertSshKey } from '@db/repositories/ssh-keys';
 import type { ServerRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
 import type { AppContext } from '@server/context';
+import { softwareDefinitionSchema } from '@contracts/software';
+import { listNodeAllocations } from '@db/repositories/network-allocations';
+import { saveSoftware } from '@db/repositories/startup';
+import { addAllocations } from '@server/services/network/add-allocations';
+import { createNode } from '@server/services/nodes/create-node';
 import { makeServer } from '../factories/records';
 import { MASS_MAIL_FIXTURES } from './fixtures-mass-mail';
 
@@ -46,6 +51,28 @@ async function server(s: AdminScene): Promise<ServerRow> {
   return makeServer(s.app.db, await s.user());
 }
 
+/** A node nobody reaches (port 1 refuses at once), so `test` reports it down without waiting. */
+async function nodeParam(s: AdminScene) {
+  const { node } = await createNode(s.app.db, s.app.secrets.appKey, { name: `node-${unique()}`, url: 'http://127.0.0.1:1' }, new Date());
+  return { params: { node: node.uuid } };
+}
+
+/** An imported (not bundled) definition, so it may be edited and deleted. */
+async function importedSoftware(s: AdminScene) {
+  const id = `matrix-${unique()}`;
+  await saveSoftware(s.app.db, softwareDefinitionSchema.parse({ ...GENERIC, id }), false, new Date());
+  return { params: { id } };
+}
+
+/** A free allocation on this host's pool (an address of its own, so rows never collide). */
+async function freeAllocation(s: AdminScene) {
+  const b = randomBytes(3);
+  const ip = `10.${b[0] ?? 0}.${b[1] ?? 0}.${b[2] ?? 0}`;
+  await addAllocations(s.app.db, { ip, ports: '40000', nodeId: null }, new Date());
+  const row = (await listNodeAllocations(s.app.db, null)).find((a) => a.ip === ip);
+  return { params: { id: String(row?.id ?? 0) } };
+}
+
 const userParam = async (s: AdminScene, overrides: Partial<UserRow> = {}) => ({ params: { user: String((await s.user(overrides)).id) } });
 const serverParam = async (s: AdminScene) => ({ params: { id: String((await server(s)).id) } });
 
@@ -74,6 +101,14 @@ export const ADMIN_FIXTURES: Readonly<Record<string, AdminFixture>> = {
   [`POST ${A}/servers/:id/suspend`]: (s) => serverParam(s),
   [`POST ${A}/servers/:id/unsuspend`]: (s) => serverParam(s),
   [`PATCH ${A}/servers/:id/build`]: async (s) => ({ ...(await serverParam(s)), body: { feature_limits: { backups: 2 } } }),
+  [`DELETE ${A}/servers/:id`]: (s) => serverParam(s),
+  [`PATCH ${A}/nodes/:node`]: async (s) => ({ ...(await nodeParam(s)), body: { name: `renamed-${unique()}`, url: 'http://127.0.0.1:2' } }),
+  [`DELETE ${A}/nodes/:node`]: (s) => nodeParam(s),
+  [`POST ${A}/nodes/:node/test`]: (s) => nodeParam(s),
+  [`POST ${A}/nodes/:node/token`]: (s) => nodeParam(s),
+  [`DELETE ${A}/allocations/:id`]: (s) => freeAllocation(s),
+  [`PATCH ${A}/software/:id`]: async (s) => ({ ...(await importedSoftware(s)), body: { definition: { ...GENERIC, name: 'Edited in the matrix' } } }),
+  [`DELETE ${A}/software/:id`]: (s) => importedSoftware(s),
   [`POST ${A}/ssh-keys`]: async (s) => ({ body: { user: (await s.user()).id, name: 'laptop', public_key: generateUsablePair().public } }),
   [`DELETE ${A}/ssh-keys/:id`]: async (s) => {
     const owner = await s.user();
@@ -84,6 +119,10 @@ export const ADMIN_FIXTURES: Readonly<Record<string, AdminFixture>> = {
   [`DELETE ${A}/database-hosts/:name`]: async (s) => {
     const host = await createDatabaseHost(s.app, { name: `host-${unique()}`, ...testHost() });
     return { params: { name: host.name } };
+  },
+  [`PATCH ${A}/database-hosts/:name`]: async (s) => {
+    const host = await createDatabaseHost(s.app, { name: `host-${unique()}`, ...testHost() });
+    return { params: { name: host.name }, body: { max_databases: 5 } };
   },
   [`GET ${A}/software/:id`]: () => ({ params: { id: 'generic' }, query: { format: 'ptdl' } }),
   [`POST ${A}/software`]: () => ({ body: { definition: { ...GENERIC, id: `imported-${unique()}` } } }),

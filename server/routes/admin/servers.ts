@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { reply, route } from '../../http/manifest';
-import { createServerAsAdmin, findServerForAdmin, listServersForAdmin, setServerSuspended, updateServerBuild } from '../../services/admin/servers';
+import { createServerAsAdmin, deleteServerAsAdmin, findServerForAdmin, listServersForAdmin, setServerSuspended, updateServerBuild } from '../../services/admin/servers';
 import { applicationServerItem } from '../../services/admin/transformers';
 import { pageQuery } from './query';
 
@@ -28,6 +28,13 @@ export const adminServerRoutes = [
   route({
     method: 'GET', path: `${P}/:id`, need: 'admin:servers.view',
     handler: async ({ app, params }) => applicationServerItem(await findServerForAdmin(app, params.id ?? '')),
+  }),
+  route({
+    method: 'DELETE', path: `${P}/:id`, need: 'admin:servers.delete',
+    handler: async ({ app, actor, params }) => {
+      const { uuid, jobs } = await deleteServerAsAdmin(app, actor, (await findServerForAdmin(app, params.id ?? '')).id);
+      return reply(202, { object: 'server_deletion', attributes: { server: uuid, jobs } });
+    },
   }),
   route({
     method: 'POST', path: `${P}/:id/suspend`, need: 'admin:servers.suspend',

@@ -1,40 +1,19 @@
-import { softwareDefinitionSchema } from '@contracts/software';
-import { listNodeAllocations } from '@db/repositories/network-allocations';
-import { findNodeByUuid, listNodes } from '@db/repositories/nodes';
+import { softwareDefinitionSchema, type SoftwareDefinition } from '@contracts/software';
+import { deleteFreeAllocation, listNodeAllocations, lockAllocation } from '@db/repositories/network-allocations';
+import { findNodeByUuid } from '@db/repositories/nodes';
 import { findSoftware, listSoftware, saveSoftware } from '@db/repositories/startup';
-import type { NodeRow } from '@db/schema/servers';
 import type { AppContext } from '../../context';
-import { fromZod, validationError } from '../../http/errors';
+import { conflict, fromZod, notFound, validationError } from '../../http/errors';
 import type { Actor } from '../../http/types';
-import { createNode } from '../nodes/create-node';
-import { createDatabaseHost, type DatabaseHostInput } from '../databases/create-database-host';
-import { hostSummary, listHostSummaries, removeDatabaseHost } from '../databases/manage-database-hosts';
 import { addAllocations } from '../network/add-allocations';
 import { syncBundledSoftware } from '../startup/bundled';
 import { definitionToEgg, EggFormatError, eggToDefinition } from '../startup/egg-format';
 import { logAdminAction } from './audit';
 
 /**
- * What the CLI does for nodes, allocations, database hosts and software (DESIGN §21), behind admin keys and with an
- * audit row each. The CLI's own services do the work.
+ * What the CLI does for allocations and software (DESIGN §21), behind admin keys and with an audit row each. The
+ * CLI's own services do the work. Nodes and database hosts have their own files (nodes-admin, database-hosts-admin).
  */
-export const nodeItem = (n: NodeRow) => ({ object: 'node' as const, attributes: { id: n.id, uuid: n.uuid, name: n.name, url: n.url, created_at: n.createdAt.toISOString() } });
-
-export async function listNodeItems(app: AppContext) {
-  return { object: 'list' as const, data: (await listNodes(app.db)).map(nodeItem) };
-}
-
-export async function createNodeAsAdmin(app: AppContext, actor: Actor, input: { name: string; url: string; token_id?: string | undefined; token?: string | undefined }) {
-  return app.db.transaction(async (tx) => {
-    const { node, token } = await createNode(tx, app.secrets.appKey, {
-      name: input.name, url: input.url,
-      ...(input.token_id !== undefined ? { tokenId: input.token_id } : {}), ...(input.token !== undefined ? { token: input.token } : {}),
-    }, app.clock.now());
-    await logAdminAction(tx, app.clock, actor, 'node.create', { node: node.uuid, new: { name: node.name, url: node.url } });
-    return { ...nodeItem(node), meta: { token } };
-  });
-}
-
 async function nodeIdOf(app: AppContext, uuid: string | undefined): Promise<number | null> {
   if (!uuid) return null;
   const node = await findNodeByUuid(app.db, uuid);
@@ -59,20 +38,15 @@ export async function addAllocationsAsAdmin(app: AppContext, actor: Actor, input
   });
 }
 
-export async function listDatabaseHostItems(app: AppContext) {
-  return { object: 'list' as const, data: (await listHostSummaries(app)).map((h) => ({ object: 'database_host' as const, attributes: h })) };
-}
-
-export async function createDatabaseHostAsAdmin(app: AppContext, actor: Actor, input: DatabaseHostInput) {
-  // The host is reached before anything is saved (createDatabaseHost); the audit row follows its commit.
-  const host = await createDatabaseHost(app, input);
-  await logAdminAction(app.db, app.clock, actor, 'database-host.create', { host: host.name, new: { host: host.host, port: host.port, username: host.username } });
-  return { object: 'database_host' as const, attributes: hostSummary(host, 0) };
-}
-
-export async function deleteDatabaseHostAsAdmin(app: AppContext, actor: Actor, name: string): Promise<void> {
-  const host = await removeDatabaseHost(app, name);
-  await logAdminAction(app.db, app.clock, actor, 'database-host.delete', { host: host.name });
+/** Removes an allocation from its node's pool; one a server holds is refused (409: the server releases it first). */
+export async function deleteAllocationAsAdmin(app: AppContext, actor: Actor, id: number): Promise<void> {
+  await app.db.transaction(async (tx) => {
+    const row = await lockAllocation(tx, id);
+    if (!row) throw notFound();
+    if (row.serverId !== null) throw conflict(`${row.ip}:${row.port} is assigned to a server; it must be released there first.`);
+    await deleteFreeAllocation(tx, row.id);
+    await logAdminAction(tx, app.clock, actor, 'allocation.delete', { allocation: row.id, ip: row.ip, port: row.port, node_id: row.nodeId });
+  });
 }
 
 export async function listSoftwareItems(app: AppContext) {
@@ -90,26 +64,31 @@ export async function exportSoftware(app: AppContext, id: string, format: 'cohos
   return format === 'ptdl' ? definitionToEgg(found.definition, app.clock.now()) : found.definition;
 }
 
-/** Imports a Cohost definition or a Pterodactyl egg (PTDL_v1/v2); a bundled id is never overwritten. */
-export async function importSoftware(app: AppContext, actor: Actor, input: { definition: unknown; id?: string | undefined; replace?: boolean | undefined }) {
-  await syncBundledSoftware(app.db, app.clock.now());
-  const raw = input.definition;
+/** A Cohost definition or a Pterodactyl egg (PTDL_v1/v2) from a request body, checked; `id` overrides its own. */
+export function parseDefinition(raw: unknown, id: string | undefined): { definition: SoftwareDefinition; dropped: string[] } {
   let candidate: unknown = raw;
   let dropped: string[] = [];
   if (typeof raw === 'object' && raw !== null && 'meta' in raw) {
-    try { ({ definition: candidate, dropped } = eggToDefinition(raw, input.id)); } catch (err) {
+    try { ({ definition: candidate, dropped } = eggToDefinition(raw, id)); } catch (err) {
       if (err instanceof EggFormatError) throw validationError('definition', err.message, 'egg');
       throw err;
     }
-  } else if (input.id) candidate = { ...(raw as object), id: input.id };
+  } else if (id && typeof raw === 'object' && raw !== null) candidate = { ...raw, id };
   const parsed = softwareDefinitionSchema.safeParse(candidate);
   if (!parsed.success) throw fromZod(parsed.error, 'definition');
+  return { definition: parsed.data, dropped };
+}
+
+/** Imports a Cohost definition or a Pterodactyl egg (PTDL_v1/v2); a bundled id is never overwritten. */
+export async function importSoftware(app: AppContext, actor: Actor, input: { definition: unknown; id?: string | undefined; replace?: boolean | undefined }) {
+  await syncBundledSoftware(app.db, app.clock.now());
+  const { definition, dropped } = parseDefinition(input.definition, input.id);
   return app.db.transaction(async (tx) => {
-    const existing = await findSoftware(tx, parsed.data.id);
-    if (existing?.bundled) throw validationError('id', `"${parsed.data.id}" is a bundled definition; import under another id.`, 'unique');
-    if (existing && input.replace !== true) throw validationError('id', `Software "${parsed.data.id}" exists; pass replace to overwrite it.`, 'unique');
-    await saveSoftware(tx, parsed.data, false, app.clock.now());
-    await logAdminAction(tx, app.clock, actor, 'software.import', { software: parsed.data.id, replaced: Boolean(existing), dropped });
-    return { object: 'software' as const, attributes: { id: parsed.data.id, name: parsed.data.name, variables: parsed.data.variables.length, replaced: Boolean(existing), dropped } };
+    const existing = await findSoftware(tx, definition.id);
+    if (existing?.bundled) throw validationError('id', `"${definition.id}" is a bundled definition; import under another id.`, 'unique');
+    if (existing && input.replace !== true) throw validationError('id', `Software "${definition.id}" exists; pass replace to overwrite it.`, 'unique');
+    await saveSoftware(tx, definition, false, app.clock.now());
+    await logAdminAction(tx, app.clock, actor, 'software.import', { software: definition.id, replaced: Boolean(existing), dropped });
+    return { object: 'software' as const, attributes: { id: definition.id, name: definition.name, variables: definition.variables.length, replaced: Boolean(existing), dropped } };
   });
 }

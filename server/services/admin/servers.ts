@@ -3,11 +3,13 @@ import { lockServer, updateServerRow } from '@db/repositories/servers';
 import type { ServerRow } from '@db/schema/servers';
 import type { AppContext } from '../../context';
 import { findUserById } from '@db/repositories/users';
-import { notFound, validationError } from '../../http/errors';
+import { conflict, notFound, validationError } from '../../http/errors';
+import { enqueueJob } from '../../jobs/enqueue';
 import { createServer } from '../create-server';
 import type { Actor } from '../../http/types';
 import { diff, logAdminAction } from './audit';
 import { applicationServerItem, paginated } from './transformers';
+import { SERVER_CLEANUP_JOB } from './users/server-cleanup-job';
 
 export async function listServersForAdmin(app: AppContext, search: string | undefined, page: number, perPage: number) {
   const { rows, total } = await listAllServers(app.db, search, { limit: perPage, offset: (page - 1) * perPage });
@@ -92,4 +94,27 @@ export async function createServerAsAdmin(app: AppContext, actor: Actor, body: N
     return server;
   });
   return body.feature_limits ? updateServerBuild(app, actor, created.id, { feature_limits: body.feature_limits }) : created;
+}
+
+/**
+ * Pterodactyl's `DELETE /servers/{id}`: suspended at once (members' sockets and SFTP end) and handed to a
+ * `server.cleanup` job with `remove`, which stops it, drops its databases on their hosts, releases its allocations,
+ * empties its files and backups, then removes the row and everything hanging from it. A server already queued for
+ * deletion answers 409.
+ */
+export async function deleteServerAsAdmin(app: AppContext, actor: Actor, serverId: number): Promise<{ uuid: string; jobs: number[] }> {
+  const out = await app.db.transaction(async (tx) => {
+    const server = await lockServer(tx, serverId);
+    if (!server) throw notFound();
+    const now = app.clock.now();
+    const job = await enqueueJob(tx, {
+      kind: SERVER_CLEANUP_JOB, payload: { serverId: server.id, userId: server.ownerId, remove: true }, dedupeKey: `server-delete:${server.id}`, now,
+    });
+    if (job === null) throw conflict('This server is already being deleted.');
+    if (!server.suspended) await updateServerRow(tx, server.id, { suspended: true, updatedAt: now });
+    await logAdminAction(tx, app.clock, actor, 'server.delete', { server: server.uuid, name: server.name, jobs: [job] }, server.id);
+    return { uuid: server.uuid, jobs: [job] };
+  });
+  await app.bus.publish({ userUuid: '*', serverUuid: out.uuid });
+  return out;
 }

@@ -3,6 +3,7 @@ import { pingHost } from '@db/hosts/host-databases';
 import { ADMIN_USER } from '@db/hosts/identifiers';
 import { findDatabaseHostByName, findNodeByUuidOrName, insertDatabaseHost } from '@db/repositories/databases';
 import { isDuplicateEntry } from '@db/repositories/subusers';
+import type { Executor } from '@db/client';
 import type { DatabaseHostRow } from '@db/schema/databases';
 import type { AppContext } from '../../context';
 import { conflict, fromZod, validationError } from '../../http/errors';
@@ -23,11 +24,14 @@ export type DatabaseHostInput = z.input<typeof databaseHostInput>;
 
 export type HostContext = Pick<AppContext, 'db' | 'secrets' | 'clock' | 'logger'>;
 
+/** Runs in the transaction that writes the host, after the write (an admin action's audit row). */
+export type WithinHostWrite = (tx: Executor, host: DatabaseHostRow) => Promise<void>;
+
 /**
  * Registers a database host (admins, DESIGN §15): the admin account is tried first, so a host is only saved when
  * Cohost can reach it; the password is kept sealed with APP_KEY.
  */
-export async function createDatabaseHost(app: HostContext, raw: DatabaseHostInput, options: { managed?: boolean } = {}): Promise<DatabaseHostRow> {
+export async function createDatabaseHost(app: HostContext, raw: DatabaseHostInput, options: { managed?: boolean; within?: WithinHostWrite } = {}): Promise<DatabaseHostRow> {
   const parsed = databaseHostInput.safeParse(raw);
   if (!parsed.success) throw fromZod(parsed.error);
   const input = parsed.data;
@@ -47,7 +51,11 @@ export async function createDatabaseHost(app: HostContext, raw: DatabaseHostInpu
   // The same check Pterodactyl's host creation makes: connect as the admin before saving anything.
   await onHost(app, { ...row, id: 0 }, (conn) => pingHost(conn));
   try {
-    return await insertDatabaseHost(app.db, row);
+    return await app.db.transaction(async (tx) => {
+      const host = await insertDatabaseHost(tx, row);
+      await options.within?.(tx, host);
+      return host;
+    });
   } catch (err) {
     if (isDuplicateEntry(err)) throw conflict(`A database host named "${input.name}" already exists.`, { source_field: 'name' });
     throw err;

@@ -6,10 +6,13 @@ import { fromZod, validationError } from '../../http/errors';
 import { sha256 } from '../../auth/api-key-token';
 import { encryptNodeToken } from './node-token';
 
+/** A node's address: scheme, host and port (its daemon), no path. */
+export const nodeUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(255)
+  .refine((u) => { const p = new URL(u).pathname; return p === '/' || p === ''; }, 'must be the node\'s scheme, host and port, without a path');
+
 const input = z.object({
   name: z.string().min(1).max(191),
-  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(255)
-    .refine((u) => { const p = new URL(u).pathname; return p === '/' || p === ''; }, 'must be the node\'s scheme, host and port, without a path'),
+  url: nodeUrl,
   /** An existing Wings node's `token_id` and `token` (its config.yml); both absent → new ones are made. */
   tokenId: z.string().regex(/^[A-Za-z0-9]{16}$/, 'must be the 16 letters and digits of the node\'s token_id').optional(),
   token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/, 'must be the node\'s token (32–128 letters, digits, - or _)').optional(),

@@ -7,6 +7,10 @@ import { adminApi, type AdminAccess } from '@web/api/admin';
 export const ADMIN_MENU: ReadonlyArray<{ name: string; label: string; key: AdminPermission }> = [
   { name: 'admin-users', label: 'Users', key: 'users.view' },
   { name: 'admin-servers', label: 'Servers', key: 'servers.view' },
+  { name: 'admin-nodes', label: 'Nodes', key: 'nodes.view' },
+  { name: 'admin-allocations', label: 'Allocations', key: 'nodes.view' },
+  { name: 'admin-database-hosts', label: 'Database Hosts', key: 'database-hosts.view' },
+  { name: 'admin-software', label: 'Software', key: 'software.view' },
   { name: 'admin-ssh-keys', label: 'SSH Keys', key: 'ssh-keys.view' },
   { name: 'admin-roles', label: 'Admin Roles', key: 'roles.view' },
   { name: 'admin-tasks', label: 'Tasks', key: 'tasks.view' },

@@ -4,24 +4,31 @@ import { findServerById } from '@db/repositories/admin-users';
 import { deleteServerDatabase, listServerDatabases } from '@db/repositories/databases';
 import { listServerAllocations, releaseAllocation } from '@db/repositories/network-allocations';
 import { serverRunSpec } from '@db/repositories/server-environment';
-import { updateServerRow } from '@db/repositories/servers';
+import { listServerBackups } from '@db/repositories/backups';
+import { deleteServerRow, updateServerRow } from '@db/repositories/servers';
 import type { AppContext } from '../../../context';
 import type { JobHandler } from '../../../jobs/handlers';
 import { logAdminAction } from '../audit';
+import { daemonServerOf } from '../../backups/backup-access';
 import { onHost } from '../../databases/host-access';
 
-/** The runner job that tears down one server of a soft-deleted account (DESIGN §21; shown on the Tasks page). */
+/**
+ * The runner job that tears down one server (DESIGN §21; shown on the Tasks page): of a soft-deleted account, or
+ * deleted by an admin (`remove`), in which case the backup archives and the server row go too, at the end.
+ */
 export const SERVER_CLEANUP_JOB = 'server.cleanup';
 
 /**
  * Each step is safe to repeat (a crash re-runs the job from the start): suspend and stop, drop the databases on their
- * hosts, release the allocations, empty the files. The server row stays, suspended, as the record of what was there.
+ * hosts, release the allocations, empty the files. The server row stays, suspended, as the record of what was there,
+ * unless `remove` is set: then its backups' archives are deleted and the row goes with everything hanging from it
+ * (ON DELETE CASCADE), in one transaction with the audit row.
  */
-const payload = z.object({ serverId: z.number().int(), userId: z.number().int() });
+const payload = z.object({ serverId: z.number().int(), userId: z.number().int(), remove: z.boolean().optional() });
 
 export const serverCleanupJob: JobHandler<z.infer<typeof payload>> = {
   payload,
-  async run(app: AppContext, { serverId }) {
+  async run(app: AppContext, { serverId, remove }) {
     const server = await findServerById(app.db, serverId);
     if (!server) return;
     const now = app.clock.now();
@@ -39,8 +46,16 @@ export const serverCleanupJob: JobHandler<z.infer<typeof payload>> = {
     const top = await files.list('/');
     if (top.length) await files.delete('/', top.map((f) => f.name));
     const emptied = await files.trashEmpty();
-    await logAdminAction(app.db, app.clock, null, 'server.cleanup', {
-      server: server.uuid, databases: databases.length, allocations: allocations.length, files: emptied,
-    }, server.id);
+    const summary = { server: server.uuid, databases: databases.length, allocations: allocations.length, files: emptied };
+    if (!remove) {
+      await logAdminAction(app.db, app.clock, null, 'server.cleanup', summary, server.id);
+      return;
+    }
+    const backups = (await listServerBackups(app.db, server.id, 1, 10_000)).rows;
+    for (const b of backups) await app.daemon.deleteBackup(daemonServerOf(server), b.uuid);
+    await app.db.transaction(async (tx) => {
+      await deleteServerRow(tx, server.id);
+      await logAdminAction(tx, app.clock, null, 'server.cleanup', { ...summary, backups: backups.length, removed: true, name: server.name });
+    });
   },
 };
