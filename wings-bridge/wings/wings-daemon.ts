@@ -19,6 +19,8 @@ export interface WingsDaemonOptions {
   /** The panel's URL: Wings accepts websockets only from this Origin. */
   readonly panelUrl: string;
   readonly maxUploadBytes: number;
+  /** FILE_MAX_READ_BYTES: the most a file read returns (the node itself has no such limit). */
+  readonly maxReadBytes?: number;
   readonly timeouts?: ClientTimeouts;
   readonly socketTtlSeconds?: number;
   /** How long a backup, restore or install may run on the node before the panel gives up waiting. */
@@ -115,7 +117,9 @@ export class WingsDaemon implements Daemon {
   publish(server: DaemonServer, event: DaemonEvent): void { this.deliver(server.uuid, event); }
 
   files(server: DaemonServer): ServerFilesystem {
-    return new WingsFilesystem(this.client, server.uuid, this.options.maxUploadBytes);
+    return new WingsFilesystem(this.client, server.uuid, {
+      maxUploadBytes: this.options.maxUploadBytes, ...(this.options.maxReadBytes !== undefined ? { maxReadBytes: this.options.maxReadBytes } : {}),
+    });
   }
 
   /** Runs `start` with the server's upstream socket open, then waits for the frame `event` matches. */
