@@ -51,6 +51,40 @@ describe('WingsDaemon upstream socket', () => {
     stop();
   });
 
+  it('passes on the status Wings sends right after auth when it differs from what listeners were told (the server started meanwhile)', async () => {
+    const s = await fx.newServer();
+    const events: DaemonEvent[] = [];
+    const node = fx.node.servers.get(s.uuid);
+    // The node is slow to answer the upstream socket's auth; meanwhile a browser socket attaches (its listener
+    // subscribes and it is told the state the node reports over HTTP), then the server starts on the node.
+    let answer: () => void = () => undefined;
+    fx.node.authGate = new Promise<void>((resolve) => { answer = resolve; });
+    const stop = fx.daemon.subscribe(s, (e) => events.push(e));
+    try {
+      expect(await fx.daemon.status(s)).toBe('offline');
+      node?.power('start');
+      await until(() => node?.state === 'running', 'running on the node');
+    } finally { answer(); fx.node.authGate = null; }
+    await until(() => fx.daemon.upstream(s.uuid)?.connected === true, 'connected');
+    // No transition reached the socket (it was not subscribed yet): only Wings' snapshot says the server runs.
+    await until(() => events.some((e) => e.type === 'status' && e.state === 'running'), 'the snapshot passed on');
+    expect(events.filter((e) => e.type === 'status')).toEqual([{ type: 'status', state: 'running' }]);
+    expect(await fx.daemon.status(s)).toBe('running');
+    await fx.daemon.power(s, 'kill');
+    stop();
+  });
+
+  it('keeps a snapshot nobody needs: a server still in the state listeners were told emits no status', async () => {
+    const s = await fx.newServer();
+    const events: DaemonEvent[] = [];
+    const stop = fx.daemon.subscribe(s, (e) => events.push(e));
+    expect(await fx.daemon.status(s)).toBe('offline');
+    await until(() => fx.daemon.upstream(s.uuid)?.connected === true, 'connected');
+    await fx.daemon.logs(s, 1); // one more round trip to the node: the snapshot frame has arrived by now
+    expect(events.filter((e) => e.type === 'status')).toEqual([]);
+    stop();
+  });
+
   it('passes on the node\'s console throttle notice and drops the excess lines', async () => {
     const s = await fx.newServer();
     const events: DaemonEvent[] = [];

@@ -72,6 +72,8 @@ export class FakeServer {
       this.setState('stopping');
       this.later(() => this.setState('offline'));
     } else if (action === 'kill' && this.state !== 'offline') {
+      // Wings' Terminate marks the server stopping before offline, so the kill is not taken for a crash.
+      this.setState('stopping');
       this.setState('offline');
     } else if (action === 'restart') {
       if (this.state === 'offline') this.power('start');

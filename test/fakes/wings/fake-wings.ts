@@ -45,6 +45,8 @@ export class FakeWings {
   private readonly usedDownloads = new Set<string>();
   private http: HttpServer | null = null;
   private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'fake-wings-'));
+  /** While set, websocket `auth` frames wait for it (a node slow to answer the auth). */
+  authGate: Promise<void> | null = null;
   /** When true every request hangs (a node that accepts connections but never answers). */
   frozen = false;
   url = '';
