@@ -4,8 +4,9 @@
  * `.tar.gz` files, and the events Wings publishes on the server's websocket.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, rmSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import ignoreMatcher from 'ignore';
 import * as tar from 'tar';
 
 export type WingsState = 'offline' | 'starting' | 'running' | 'stopping';
@@ -99,10 +100,22 @@ export class FakeServer {
 
   /** Writes the backup, then publishes `backup completed:<uuid>` as Wings does. */
   async backup(uuid: string, ignore: string): Promise<{ checksum: string; size: number } | null> {
-    const ignored = ignore.split('\n').map((l) => l.trim()).filter(Boolean);
+    // gitignore lines; none given → the root's .pteroignore, as Wings reads it. Symlinks are archived as links.
+    let patterns = ignore;
+    if (!patterns.trim()) {
+      const file = path.join(this.volume, '.pteroignore');
+      patterns = existsSync(file) && lstatSync(file).isFile() ? readFileSync(file, 'utf8') : '';
+    }
+    const ignored = ignoreMatcher().add(patterns);
     let result: { checksum: string; size: number } | null = null;
     try {
-      await tar.create({ gzip: true, cwd: this.volume, file: this.backupPath(uuid), filter: (p) => !ignored.some((i) => p.replace(/^\.\//, '').startsWith(i)) }, ['.']);
+      await tar.create({
+        gzip: true, cwd: this.volume, file: this.backupPath(uuid), follow: false,
+        filter: (p, st) => {
+          const rel = p.replace(/^\.\/?/, '');
+          return rel === '' || !ignored.ignores('isDirectory' in st && st.isDirectory() ? `${rel}/` : rel);
+        },
+      }, ['.']);
       const hash = createHash('sha1');
       for await (const chunk of createReadStream(this.backupPath(uuid))) hash.update(chunk as Buffer);
       result = { checksum: hash.digest('hex'), size: statSync(this.backupPath(uuid)).size };
