@@ -19,7 +19,7 @@ export interface NodeDirectory {
   connection(nodeId: number): Promise<NodeConnection | null>;
 }
 
-const FS_METHODS = ['list', 'stat', 'read', 'openRead', 'write', 'createDirectory', 'rename', 'copy', 'delete', 'compress', 'decompress', 'chmod', 'trashList', 'trashEmpty'] as const;
+const FS_METHODS = ['list', 'stat', 'read', 'openRead', 'write', 'createDirectory', 'rename', 'copy', 'delete', 'compress', 'decompress', 'chmod', 'realPath', 'trashList', 'trashEmpty', 'upload'] as const;
 
 export class RoutingDaemon implements Daemon {
   private readonly pending = new Map<number, Promise<WingsDaemon>>();
@@ -85,6 +85,13 @@ export class RoutingDaemon implements Daemon {
     const fs = this.pick(server).then((p) => p.files(server));
     return Object.fromEntries(FS_METHODS.map((m) => [m, async (...args: unknown[]) => {
       const target = await fs;
+      // `upload` is optional: a filesystem without it gets each file written instead.
+      if (m === 'upload' && !target.upload) {
+        const [dir, files] = args as [string, readonly { name: string; body: Readable | Buffer }[]];
+        const out = [];
+        for (const f of files) out.push(await target.write(`${dir}/${f.name}`, f.body));
+        return out;
+      }
       return (target[m] as (...a: unknown[]) => Promise<unknown>).apply(target, args);
     }])) as unknown as ServerFilesystem;
   }

@@ -5,7 +5,7 @@ import { WebSocket } from 'ws';
 import { type DaemonEvent, DaemonUnavailableError } from '@bridge/daemon';
 import { WingsHttpError } from '@bridge/wings/node-client';
 import { WingsDaemon } from '@bridge/wings/wings-daemon';
-import { signWebsocketToken, userServerJti } from '@bridge/wings/wings-jwt';
+import { signTransferToken, signWebsocketToken, userServerJti } from '@bridge/wings/wings-jwt';
 import { NODE_TOKEN, PANEL_ORIGIN, until, wingsFixture, type WingsFixture } from '../fakes/wings/daemons';
 
 /** What only the Wings adapter does (DESIGN §19): the shared upstream socket, its JWT, re-auth, backoff, errors, revocation. */
@@ -159,5 +159,53 @@ describe('WingsDaemon revocation', () => {
     const ws = new WebSocket(`${fx.node.url.replace('http', 'ws')}/api/servers/${s.uuid}/ws`, { origin: 'http://evil.test' });
     const status = await new Promise<number>((resolve) => { ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)); ws.on('error', () => resolve(-1)); });
     expect(status).toBe(403);
+  });
+});
+
+describe('WingsDaemon signed transfers (Wings\' /download/* and /upload/file)', () => {
+  const multipart = (name: string, text: string) => {
+    const form = new FormData();
+    form.append('files', new Blob([text]), name);
+    return form;
+  };
+  const signed = (serverUuid: string, scope: 'file.upload' | 'file.download', extra: { filePath?: string; now?: Date; key?: string } = {}) =>
+    signTransferToken(extra.key ?? NODE_TOKEN, { scope, serverUuid, userUuid: crypto.randomUUID(), now: extra.now ?? new Date(), ...(extra.filePath ? { filePath: extra.filePath } : {}) });
+  const uploadTo = async (serverUuid: string, token: string, name: string) =>
+    (await fetch(`${fx.node.url}/upload/file?token=${encodeURIComponent(token)}&directory=/up`, { method: 'POST', body: multipart(name, `data of ${name}`) })).status;
+
+  it('uploads through /upload/file with a single-use token, not through files/write', async () => {
+    const s = await fx.newServer();
+    const fs = fx.daemon.files(s);
+    const before = fx.node.requests.length;
+    const made = await fs.upload?.('/up', [{ name: 'a.txt', body: Buffer.from('AAA') }, { name: 'b.txt', body: Buffer.from('BB') }]);
+    expect(made?.map((e) => [e.name, e.size])).toEqual([['a.txt', 3], ['b.txt', 2]]);
+    expect((await fs.read('/up/a.txt')).toString()).toBe('AAA');
+    expect(fx.node.uploads).toContainEqual({ server: s.uuid, directory: '/up' });
+    expect(fx.node.requests.slice(before).some((r) => r.path.endsWith('/files/write'))).toBe(false);
+    await expect(fs.upload?.('/up/../..', [{ name: 'x', body: Buffer.from('x') }])).rejects.toMatchObject({ code: 'invalid_path' });
+  });
+
+  it('refuses a reused, an expired, a foreign-signed and an other-server upload token, writing nothing', async () => {
+    const s = await fx.newServer();
+    const token = await signed(s.uuid, 'file.upload');
+    expect(await uploadTo(s.uuid, token, 'once.txt')).toBe(200);
+    expect(await uploadTo(s.uuid, token, 'twice.txt')).toBe(403);
+    expect(await uploadTo(s.uuid, await signed(s.uuid, 'file.upload', { now: new Date(Date.now() - 16 * 60_000) }), 'late.txt')).toBe(403);
+    expect(await uploadTo(s.uuid, await signed(s.uuid, 'file.upload', { key: 'x'.repeat(64) }), 'forged.txt')).toBe(403);
+    expect(await uploadTo(s.uuid, await signed(crypto.randomUUID(), 'file.upload'), 'nowhere.txt')).toBe(403);
+    expect((await fx.daemon.files(s).list('/up')).map((e) => e.name)).toEqual(['once.txt']);
+  });
+
+  it('downloads a file once per token, and refuses an expired one', async () => {
+    const s = await fx.newServer();
+    await fx.daemon.files(s).write('/dl.txt', Buffer.from('DL'));
+    const token = await signed(s.uuid, 'file.download', { filePath: '/dl.txt' });
+    const first = await fetch(`${fx.node.url}/download/file?token=${encodeURIComponent(token)}`);
+    expect([first.status, await first.text()]).toEqual([200, 'DL']);
+    expect((await fetch(`${fx.node.url}/download/file?token=${encodeURIComponent(token)}`)).status).toBe(403);
+    const late = await signed(s.uuid, 'file.download', { filePath: '/dl.txt', now: new Date(Date.now() - 16 * 60_000) });
+    expect((await fetch(`${fx.node.url}/download/file?token=${encodeURIComponent(late)}`)).status).toBe(403);
+    // The panel's own path signs a fresh token each time, so its downloads keep working.
+    for (let i = 0; i < 2; i++) expect((await fx.daemon.files(s).openRead('/dl.txt')).size).toBe(2);
   });
 });

@@ -202,6 +202,10 @@ describe('signed download and upload links', () => {
     expect((await anon.get(`/api/files/download/${upload.pathname.split('/').pop()}`)).status).toBe(403);
     const dl = new URL((await ownerClient.get(`${files()}/download?file=/dl.txt`)).body.attributes.url);
     expect((await anon.get(`${dl.pathname.slice(0, -2)}xx`)).status).toBe(403);
+    // The other way round: a download link's token at the upload route writes nothing.
+    const wrong = await anon.post(`${dl.pathname.replace('/download/', '/upload/')}?directory=/&name=scoped.txt`, 'X', { raw: true, headers: { 'content-type': 'text/plain' } });
+    expect(wrong.status).toBe(403);
+    expect(existsSync(path.join(root, 'scoped.txt'))).toBe(false);
   });
 
   it('re-checks live access: a link dies with the subuser who minted it', async () => {
@@ -225,6 +229,8 @@ describe('signed download and upload links', () => {
     const res = await fetch(`${panel.url}${mp.pathname}?directory=/uploads`, { method: 'POST', body: form });
     expect(res.status).toBe(200);
     expect(readFileSync(path.join(root, 'uploads', 'b.txt'), 'utf8')).toBe('MULTI');
+    // On a Wings node the panel hands the files on through the node's own signed upload route.
+    if (daemon.node) expect(daemon.node.uploads.filter((u) => u.server === server.uuid && u.directory === '/uploads')).toHaveLength(2);
     const elsewhere = new URL((await api.get(`${files()}/upload?directory=/uploads`)).body.attributes.url);
     expect((await anon.post(`${elsewhere.pathname}?directory=/&name=c.txt`, 'X', { raw: true, headers: { 'content-type': 'text/plain' } })).status).toBe(403);
     expect(existsSync(path.join(root, 'c.txt'))).toBe(false);

@@ -3,6 +3,7 @@
  * Wings does the jailing on its side. Wings' answers are mapped to FsError codes so the panel's transports answer
  * as they do for LocalFilesystem. Wings deletes for good: it has no trash, so the trash operations refuse clearly.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { DaemonUnavailableError } from '../daemon';
@@ -127,20 +128,50 @@ export class WingsFilesystem implements ServerFilesystem {
     return this.stat(file);
   }
 
+  /**
+   * Uploads through Wings' own route, as a browser does with Pterodactyl: `POST /upload/file?token=…&directory=…`,
+   * multipart `files` fields, the token a single-use JWT (`server_uuid`, `user_uuid`, `unique_id`, scope
+   * `file.upload`) signed with the node token. Each body is held to the panel's upload limit first.
+   */
+  async upload(directory: string, files: readonly { readonly name: string; readonly body: Readable | Buffer }[]): Promise<FileEntry[]> {
+    segmentsOf(directory);
+    const dir = path.posix.join('/', directory);
+    const boundary = `cohost-${randomUUID()}`;
+    const parts: Buffer[] = [];
+    for (const f of files) {
+      if (f.name.includes('/') || f.name.includes('"') || f.name.includes('\r') || f.name.includes('\n')) throw new FsError('invalid_path', 'The file name is not valid.', f.name);
+      const full = path.posix.join(dir, f.name);
+      segmentsOf(full);
+      const data = Buffer.isBuffer(f.body) ? f.body : await collect(f.body, this.limits.maxUploadBytes, full);
+      if (data.length > this.limits.maxUploadBytes) throw new FsError('too_large', `${full} is larger than the upload limit.`, full);
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), data, Buffer.from('\r\n'));
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    const token = await signTransferToken(this.client.node.token, { scope: 'file.upload', serverUuid: this.uuid, userUuid: PANEL_USER_UUID, now: new Date() });
+    await this.run(dir, [dir], () => this.client.raw('POST', `/upload/file?token=${enc(token)}&directory=${enc(dir)}`, Buffer.concat(parts), `multipart/form-data; boundary=${boundary}`));
+    const listed = await this.list(dir);
+    return files.map((f) => {
+      const found = listed.find((e) => e.name === f.name);
+      if (!found) throw new FsError('not_found', `The node did not keep ${path.posix.join(dir, f.name)}.`, f.name);
+      return found;
+    });
+  }
+
   async createDirectory(root: string, name: string): Promise<void> {
     // Wings makes the directory with MkdirAll and answers 204 when it exists; the panel answers 409 as for local files.
+    segmentsOf(root);
+    segmentsOf(name);
     const full = path.posix.join('/', root, name);
-    segmentsOf(full);
     const existing = await this.list(path.posix.dirname(full)).catch((err: unknown) => {
       if (err instanceof FsError && err.code === 'not_found') return [];
       throw err;
     });
     if (existing.some((e) => e.name === path.posix.basename(full))) throw new FsError('exists', `${full} already exists.`, full);
-    await this.run(name, [root, path.posix.join(root, name)], () => this.client.json('POST', this.base('/create-directory'), { name, path: root }));
+    await this.run(name, [root, name], () => this.client.json('POST', this.base('/create-directory'), { name, path: root }));
   }
 
   async rename(root: string, from: string, to: string): Promise<void> {
-    await this.run(to, [root, path.posix.join(root, from), path.posix.join(root, to)], () => this.client.json('PUT', this.base('/rename'), { root, files: [{ from, to }] }));
+    await this.run(to, [root, from, to], () => this.client.json('PUT', this.base('/rename'), { root, files: [{ from, to }] }));
   }
 
   async copy(location: string): Promise<string> {
@@ -153,18 +184,18 @@ export class WingsFilesystem implements ServerFilesystem {
   }
 
   async delete(root: string, files: readonly string[]): Promise<TrashEntry[]> {
-    await this.run(files.join(', '), [root, ...files.map((f) => path.posix.join(root, f))], () => this.client.json('POST', this.base('/delete'), { root, files }));
+    await this.run(files.join(', '), [root, ...files], () => this.client.json('POST', this.base('/delete'), { root, files }));
     return [];
   }
 
   async compress(root: string, files: readonly string[], format: ArchiveFormat, name?: string): Promise<FileEntry> {
     if (format !== 'tar.gz' || name) throw new FsError('unsupported', 'Wings nodes make .tar.gz archives with a name of their own.');
-    return this.run(root, [root, ...files.map((f) => path.posix.join(root, f))], async () => entryOf(await this.client.json<WingsStat>('POST', this.base('/compress'), { root, files })));
+    return this.run(root, [root, ...files], async () => entryOf(await this.client.json<WingsStat>('POST', this.base('/compress'), { root, files })));
   }
 
   async decompress(root: string, file: string): Promise<void> {
     try {
-      await this.run(file, [root, path.posix.join(root, file)], () => this.client.json('POST', this.base('/decompress'), { root, file }));
+      await this.run(file, [root, file], () => this.client.json('POST', this.base('/decompress'), { root, file }));
     } catch (err) {
       // The node refused an entry or link leading out of the root: the archive is unsafe, as LocalFilesystem says.
       if (err instanceof FsError && err.code === 'outside_root') throw new FsError('unsafe_archive', `The archive was refused: an entry or link in it points outside the server (${err.message}).`, file);
