@@ -5,6 +5,7 @@ import { WebSocket } from 'ws';
 import { type DaemonEvent, DaemonUnavailableError } from '@bridge/daemon';
 import { WingsHttpError } from '@bridge/wings/node-client';
 import { WingsDaemon } from '@bridge/wings/wings-daemon';
+import { RoutingDaemon } from '@bridge/routing-daemon';
 import { signTransferToken, signWebsocketToken, userServerJti } from '@bridge/wings/wings-jwt';
 import { NODE_TOKEN, PANEL_ORIGIN, until, wingsFixture, type WingsFixture } from '../fakes/wings/daemons';
 
@@ -207,5 +208,20 @@ describe('WingsDaemon signed transfers (Wings\' /download/* and /upload/file)', 
     expect((await fetch(`${fx.node.url}/download/file?token=${encodeURIComponent(late)}`)).status).toBe(403);
     // The panel's own path signs a fresh token each time, so its downloads keep working.
     for (let i = 0; i < 2; i++) expect((await fx.daemon.files(s).openRead('/dl.txt')).size).toBe(2);
+  });
+});
+
+describe('RoutingDaemon on a node it has not met yet', () => {
+  it('forwards every filesystem call, realPath and upload included, once the node\'s daemon is made', async () => {
+    const s = await fx.newServer();
+    const made: WingsDaemon[] = [];
+    const routing = new RoutingDaemon(fx.daemon, { connection: async () => ({ id: 7, name: 'later', url: fx.node.url, token: NODE_TOKEN }) },
+      (node) => { const d = new WingsDaemon(node, { panelUrl: PANEL_ORIGIN, maxUploadBytes: 1024 }); made.push(d); return d; });
+    const server = { ...s, nodeId: 7 };
+    expect(await routing.files(server).realPath('/plugins/a.yml')).toBe('/plugins/a.yml');
+    expect((await new RoutingDaemon(fx.daemon, { connection: async () => ({ id: 7, name: 'later', url: fx.node.url, token: NODE_TOKEN }) },
+      (node) => { const d = new WingsDaemon(node, { panelUrl: PANEL_ORIGIN, maxUploadBytes: 1024 }); made.push(d); return d; })
+      .files(server).upload?.('/', [{ name: 'late.txt', body: Buffer.from('L') }]))?.map((e) => e.name)).toEqual(['late.txt']);
+    for (const d of made) await d.close();
   });
 });
