@@ -225,3 +225,24 @@ describe('RoutingDaemon on a node it has not met yet', () => {
     for (const d of made) await d.close();
   });
 });
+
+describe('RoutingDaemon after a node:update', () => {
+  it('re-reads the node and retargets its daemon in place: calls and the open upstream socket use the new token', async () => {
+    const s = await fx.newServer();
+    let token = 'w'.repeat(64); // the token before the node's config.yml was fixed
+    const routing = new RoutingDaemon(fx.daemon, { connection: async () => ({ id: 8, name: 'updated', url: fx.node.url, token }) },
+      (node) => new WingsDaemon(node, { panelUrl: PANEL_ORIGIN, maxUploadBytes: 1024 }), 0);
+    const server = { ...s, nodeId: 8 };
+    const events: DaemonEvent[] = [];
+    await expect(routing.logs(server, 1)).rejects.toMatchObject({ status: 403 }); // the node refuses the old token
+    const stop = routing.subscribe(server, (e) => events.push(e));
+    token = NODE_TOKEN;
+    await routing.power(server, 'start'); // the next call re-reads the node (rereadMs 0 here, 30 s in the panel)
+    const daemon = await routing.wingsFor(8);
+    await until(() => daemon.upstream(s.uuid)?.connected === true, 'the upstream socket authenticated with the new token');
+    await until(() => events.some((e) => e.type === 'status' && e.state === 'running'), 'running through the same subscription');
+    await routing.power(server, 'kill');
+    stop();
+    await daemon.close();
+  });
+});

@@ -50,7 +50,7 @@ export class UpstreamSocket {
   /** True from a new connection until its first `status` frame (Wings' snapshot after `auth success`). */
   private awaitingSnapshot = false;
 
-  constructor(private readonly node: NodeConnection, private readonly serverUuid: string, private readonly emit: (e: DaemonEvent) => void, private readonly options: UpstreamOptions) {
+  constructor(private node: NodeConnection, private readonly serverUuid: string, private readonly emit: (e: DaemonEvent) => void, private readonly options: UpstreamOptions) {
     this.connect();
   }
 
@@ -72,6 +72,19 @@ export class UpstreamSocket {
 
   send(event: string, args: readonly string[] = []): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ event, args }));
+  }
+
+  /** Reconnects to a node whose URL or token changed (at once, without backoff). */
+  retarget(node: NodeConnection): void {
+    this.node = node;
+    if (this.closed) return;
+    const old = this.ws;
+    this.ws = null;
+    this.authed = false;
+    this.clearTimers();
+    old?.terminate();
+    this.attempt = 0;
+    this.connect();
   }
 
   close(): void {

@@ -37,14 +37,26 @@ const system = z.object({ version: z.string() });
 interface Channel { readonly socket: UpstreamSocket; readonly listeners: Set<DaemonListener> }
 
 export class WingsDaemon implements Daemon {
-  readonly client: NodeClient;
+  client: NodeClient;
   private readonly channels = new Map<string, Channel>();
   /** The state last told to anyone about each server (by `status()` or a status event): snapshots are judged by it. */
   private readonly reported = new Map<string, ServerState>();
   private version: string | null = null;
 
-  constructor(readonly node: NodeConnection, private readonly options: WingsDaemonOptions) {
+  constructor(public node: NodeConnection, private readonly options: WingsDaemonOptions) {
     this.client = new NodeClient(node, options.timeouts);
+  }
+
+  /**
+   * The node's URL or token changed (`node:update`, the admin API): later calls use the new connection, and each
+   * open upstream socket reconnects with it; listeners stay subscribed.
+   */
+  retarget(node: NodeConnection): void {
+    if (node.url === this.node.url && node.token === this.node.token && node.name === this.node.name) return;
+    this.node = node;
+    this.client = new NodeClient(node, this.options.timeouts);
+    this.version = null;
+    for (const c of this.channels.values()) c.socket.retarget(node);
   }
 
   private path(server: DaemonServer, rest = ''): string { return `/api/servers/${server.uuid}${rest}`; }
