@@ -105,8 +105,7 @@ describe('power and console', () => {
     expect(JSON.stringify(rows)).toContain('say over socket');
   });
 
-  it('reports a crash: status offline plus a daemon message', async (t) => {
-    if (!daemon.can.crash) { t.skip(); return; }
+  it.runIf(setup.can.crash)('reports a crash: status offline plus a daemon message', async () => {
     const crashing = await daemon.server(owner, { startupCommand: 'echo "fatal: world corrupted"; exit 1' });
     const crashProbe = await connectAs(client, crashing.uuid);
     try {

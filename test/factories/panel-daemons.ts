@@ -43,25 +43,39 @@ export interface PanelDaemon {
     readonly stopped: RegExp | null;
   };
   /** What differs by protocol. */
-  readonly can: {
-    /** LocalDaemon keeps a trash; Wings deletes for good (the trash routes answer 400). */
-    readonly trash: boolean;
-    /** Archives other than Wings' own `.tar.gz` with a name of its choosing (zip, a given name). */
-    readonly zip: boolean;
-    /** The sample server can be told to crash by its startup command; Wings' fake game cannot. */
-    readonly crash: boolean;
-    /**
-     * LocalDaemon leaves symlinks out of backups; Wings archives a symlink as a link (never following it), so
-     * `inside`, `escape` and `climb` are entries there.
-     */
-    readonly backupSymlinks: boolean;
-  };
+  readonly can: DaemonCan;
   close(): Promise<void>;
 }
+
+export interface DaemonCan {
+  /** LocalDaemon keeps a trash; Wings deletes for good (the trash routes answer 400). */
+  readonly trash: boolean;
+  /** Archives other than Wings' own `.tar.gz` with a name of its choosing (zip, a given name). */
+  readonly zip: boolean;
+  /** The sample server can be told to crash by its startup command; Wings' fake game cannot. */
+  readonly crash: boolean;
+  /**
+   * LocalDaemon leaves symlinks out of backups; Wings archives a symlink as a link (never following it), so
+   * `inside`, `escape` and `climb` are entries there.
+   */
+  readonly backupSymlinks: boolean;
+  /** LocalDaemon reports a backup's bytes as it writes (`backup progress`); Wings only reports its end. */
+  readonly backupProgress: boolean;
+  /**
+   * The panel itself writes and reads the archives of LocalDaemon backups: its checks of hostile archives on
+   * restore, `.part` files and crash recovery are tested there; on Wings those are the node's own business.
+   */
+  readonly panelArchives: boolean;
+}
+
+const LOCAL_CAN: DaemonCan = { trash: true, zip: true, crash: true, backupSymlinks: false, backupProgress: true, panelArchives: true };
+const WINGS_CAN: DaemonCan = { trash: false, zip: false, crash: false, backupSymlinks: true, backupProgress: false, panelArchives: false };
 
 export interface PanelDaemonSetup {
   readonly name: string;
   readonly kind: DaemonKind;
+  /** The same as the started daemon's `can`, known before it starts (for `it.runIf`). */
+  readonly can: DaemonCan;
   start(options?: { env?: Record<string, string> }): Promise<PanelDaemon>;
 }
 
@@ -77,7 +91,7 @@ async function local(options: { env?: Record<string, string> } = {}): Promise<Pa
     },
     archive: (s, uuid) => path.join(panel.dataDir, 'backups', s.uuid, `${uuid}.tar.gz`),
     game: { ready: /Done \(.*\)! For help/, said: (text) => (l) => l.endsWith(`[Server] ${text}`), stopped: /Saving worlds/ },
-    can: { trash: true, zip: true, crash: true, backupSymlinks: false },
+    can: LOCAL_CAN,
     close: () => panel.close(),
   };
 }
@@ -102,12 +116,12 @@ async function wings(options: { env?: Record<string, string> } = {}): Promise<Pa
     root: (s) => known(s).volume,
     archive: (s, uuid) => known(s).backupPath(uuid),
     game: { ready: /Fake game server ready/, said: (text) => (l) => l === `> say ${text}`, stopped: null },
-    can: { trash: false, zip: false, crash: false, backupSymlinks: true },
+    can: WINGS_CAN,
     close: async () => { await panel.close(); await node.close(); },
   };
 }
 
 export const PANEL_DAEMONS: readonly PanelDaemonSetup[] = [
-  { name: 'LocalDaemon', kind: 'local', start: local },
-  { name: 'WingsDaemon (fake Wings node)', kind: 'wings', start: wings },
+  { name: 'LocalDaemon', kind: 'local', can: LOCAL_CAN, start: local },
+  { name: 'WingsDaemon (fake Wings node)', kind: 'wings', can: WINGS_CAN, start: wings },
 ];
