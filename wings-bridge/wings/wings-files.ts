@@ -214,19 +214,22 @@ export class WingsFilesystem implements ServerFilesystem {
 
 /**
  * Reads an upload into memory up to `max` bytes. Past the limit the rest is read and dropped rather than the
- * stream destroyed, so the client still gets its 413 instead of a reset connection.
+ * stream destroyed, so the client still gets its 413 instead of a reset connection — up to a point: a body far past
+ * the limit (twice it plus 1 MiB) is cut off.
  */
 function collect(stream: Readable, max: number, file: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = () => new FsError('too_large', `${file} is larger than the upload limit.`, file);
     stream.on('data', (c: Buffer) => {
       size += c.length;
       if (size <= max) chunks.push(c);
+      else if (size > max * 2 + 1024 * 1024) { stream.destroy(); reject(tooLarge()); }
     });
     stream.once('error', reject);
     stream.once('end', () => {
-      if (size > max) reject(new FsError('too_large', `${file} is larger than the upload limit.`, file));
+      if (size > max) reject(tooLarge());
       else resolve(Buffer.concat(chunks));
     });
   });
