@@ -18,6 +18,7 @@ import { makeServer } from './records';
 /** Without APP_URL a test panel's Origin is http://localhost:0 (PORT is 0): the fake node accepts that Origin. */
 const PANEL_ORIGIN = 'http://localhost:0';
 const NODE_TOKEN = 'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff';
+const NODE_TOKEN_ID = 'FFFFFFFFFFFFFFFF';
 
 export type DaemonKind = 'local' | 'wings';
 
@@ -98,9 +99,10 @@ async function local(options: { env?: Record<string, string> } = {}): Promise<Pa
 
 async function wings(options: { env?: Record<string, string> } = {}): Promise<PanelDaemon> {
   const panel = await startTestPanel(options.env ? { env: options.env } : {});
-  const node = new FakeWings({ token: NODE_TOKEN, allowedOrigin: PANEL_ORIGIN });
+  // The node reports backup and restore outcomes to the panel's remote API, as Wings does.
+  const node = new FakeWings({ token: NODE_TOKEN, allowedOrigin: PANEL_ORIGIN, remote: { url: panel.url, tokenId: NODE_TOKEN_ID } });
   await node.start();
-  const { node: nodeRow } = await createNode(panel.app.db, panel.app.secrets.appKey, { name: 'fake-node', url: node.url, tokenId: 'FFFFFFFFFFFFFFFF', token: NODE_TOKEN }, new Date());
+  const { node: nodeRow } = await createNode(panel.app.db, panel.app.secrets.appKey, { name: 'fake-node', url: node.url, tokenId: NODE_TOKEN_ID, token: NODE_TOKEN }, new Date());
   const known = (s: Pick<ServerRow, 'uuid'>) => {
     const held = node.servers.get(s.uuid);
     if (!held) throw new Error(`the fake node does not hold server ${s.uuid}`);

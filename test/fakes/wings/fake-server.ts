@@ -23,7 +23,11 @@ export class FakeServer {
   private throttle = { windowStart: 0, count: 0, noticed: false };
   private timers = new Set<NodeJS.Timeout>();
 
-  constructor(readonly uuid: string, readonly volume: string, readonly backupsDir: string, private readonly opts: { linesPer100ms: number; stepMs: number }) {
+  constructor(readonly uuid: string, readonly volume: string, readonly backupsDir: string, private readonly opts: {
+    linesPer100ms: number; stepMs: number;
+    /** Tells the panel's remote API a backup's or restore's outcome, before the socket hears of it (as Wings does). */
+    report?: (path: string, body: Record<string, unknown>) => Promise<void>;
+  }) {
     mkdirSync(volume, { recursive: true });
     mkdirSync(backupsDir, { recursive: true });
   }
@@ -120,6 +124,7 @@ export class FakeServer {
       for await (const chunk of createReadStream(this.backupPath(uuid))) hash.update(chunk as Buffer);
       result = { checksum: hash.digest('hex'), size: statSync(this.backupPath(uuid)).size };
     } catch { rmSync(this.backupPath(uuid), { force: true }); }
+    await this.opts.report?.(`/api/remote/backups/${uuid}`, { successful: result !== null, checksum: result?.checksum ?? '', checksum_type: 'sha1', size: result?.size ?? 0, parts: [] });
     const body = JSON.stringify({ uuid, is_successful: result !== null, checksum: result?.checksum ?? '', checksum_type: 'sha1', file_size: result?.size ?? 0 });
     this.publish(`backup completed:${uuid}`, [body]);
     return result;
@@ -129,8 +134,10 @@ export class FakeServer {
     let ok = true;
     try {
       if (truncate) for (const name of readdirSync(this.volume)) rmSync(path.join(this.volume, name), { recursive: true, force: true });
-      await tar.extract({ file: this.backupPath(uuid), cwd: this.volume });
+      await tar.extract({ file: this.backupPath(uuid), cwd: this.volume, strict: true });
     } catch { ok = false; }
+    // Wings tells the panel the outcome first, then publishes the end on the socket whatever the outcome.
+    await this.opts.report?.(`/api/remote/backups/${uuid}/restore`, { successful: ok });
     this.publish('backup restore completed', ['']);
     return ok;
   }

@@ -28,6 +28,11 @@ export interface FakeWingsOptions {
   /** Wings' console throttle (lines per 100 ms); defaults to 2,000. */
   readonly linesPer100ms?: number;
   readonly stepMs?: number;
+  /**
+   * Wings' `remote` (the panel URL) with the node's `token_id`: given, backup and restore outcomes are POSTed to the
+   * panel's remote API (`Bearer {token_id}.{token}`) before the socket event, as Wings does.
+   */
+  readonly remote?: { readonly url: string; readonly tokenId: string };
   /** Wings' `api.upload_limit` (in bytes here); 100 MiB by default as Wings. */
   readonly uploadLimitBytes?: number;
 }
@@ -61,7 +66,7 @@ export class FakeWings {
 
   addServer(uuid: string): FakeServer {
     const s = new FakeServer(uuid, path.join(this.dir, 'volumes', uuid), path.join(this.dir, 'backups', uuid),
-      { linesPer100ms: this.options.linesPer100ms ?? 2000, stepMs: this.options.stepMs ?? 30 });
+      { linesPer100ms: this.options.linesPer100ms ?? 2000, stepMs: this.options.stepMs ?? 30, ...(this.options.remote ? { report: (p: string, body: Record<string, unknown>) => this.report(p, body) } : {}) });
     this.servers.set(uuid, s);
     return s;
   }
@@ -163,6 +168,23 @@ export class FakeWings {
     if (scheme !== 'Bearer' || !token) { res.status(401).json({ error: WINGS_ERRORS.missingAuth }); return; }
     if (token !== this.options.token) { res.status(403).json({ error: WINGS_ERRORS.badAuth }); return; }
     next();
+  }
+
+  /** What the node told the panel's remote API, and how the panel answered. */
+  readonly reports: { path: string; body: Record<string, unknown>; status: number }[] = [];
+
+  private async report(p: string, body: Record<string, unknown>): Promise<void> {
+    const remote = this.options.remote;
+    if (!remote) return;
+    let status = 0;
+    try {
+      const res = await fetch(new URL(p, remote.url), {
+        method: 'POST', body: JSON.stringify(body),
+        headers: { authorization: `Bearer ${remote.tokenId}.${this.options.token}`, 'content-type': 'application/json', accept: 'application/json' },
+      });
+      status = res.status;
+    } catch { status = -1; }
+    this.reports.push({ path: p, body, status });
   }
 
   /** The signed token of a download or upload: HS256 with the node token, not expired, its `unique_id` honoured once. */
