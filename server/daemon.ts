@@ -29,7 +29,7 @@ export const panelUrl = (config: Config): string => config.APP_URL ?? `http://lo
 export function createPanelDaemon(config: Config, secrets: Secrets, db: Executor, logger: Logger, local: Daemon): RoutingDaemon {
   const limits = fileLimits(config);
   return new RoutingDaemon(local, databaseNodeDirectory(db, secrets.appKey), (node) => new WingsDaemon(node, {
-    panelUrl: panelUrl(config), maxUploadBytes: limits.maxUploadBytes,
+    panelUrl: panelUrl(config), maxUploadBytes: limits.maxUploadBytes, maxReadBytes: limits.maxReadBytes,
     onError: (err) => logger.warn({ err: { message: err instanceof Error ? err.message : String(err) }, node: node.name }, 'wings node error'),
   }));
 }

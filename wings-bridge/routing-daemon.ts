@@ -19,13 +19,35 @@ export interface NodeDirectory {
   connection(nodeId: number): Promise<NodeConnection | null>;
 }
 
-const FS_METHODS = ['list', 'stat', 'read', 'openRead', 'write', 'createDirectory', 'rename', 'copy', 'delete', 'compress', 'decompress', 'chmod', 'trashList', 'trashEmpty'] as const;
+const FS_METHODS = ['list', 'stat', 'read', 'openRead', 'write', 'createDirectory', 'rename', 'copy', 'delete', 'compress', 'decompress', 'chmod', 'realPath', 'trashList', 'trashEmpty', 'upload'] as const;
 
 export class RoutingDaemon implements Daemon {
   private readonly pending = new Map<number, Promise<WingsDaemon>>();
   private readonly ready = new Map<number, WingsDaemon>();
+  /** When each node's connection was last read, and the re-read under way. */
+  private readonly checked = new Map<number, number>();
+  private readonly rereads = new Map<number, Promise<void>>();
 
-  constructor(readonly local: Daemon, private readonly directory: NodeDirectory, private readonly makeWings: (node: NodeConnection) => WingsDaemon) {}
+  constructor(readonly local: Daemon, private readonly directory: NodeDirectory, private readonly makeWings: (node: NodeConnection) => WingsDaemon,
+    /** How often a node's URL and token are read again, so `node:update` reaches a running panel (30 s). */
+    private readonly rereadMs = 30_000) {}
+
+  /**
+   * Reads a node's connection again when the last read is older than `rereadMs` (or at once with `force`); a changed
+   * URL or token retargets its daemon in place, keeping every subscription.
+   */
+  async reread(nodeId: number, force = false): Promise<void> {
+    const daemon = this.ready.get(nodeId);
+    if (!daemon || (!force && Date.now() - (this.checked.get(nodeId) ?? 0) < this.rereadMs)) return;
+    let running = this.rereads.get(nodeId);
+    if (!running) {
+      this.checked.set(nodeId, Date.now());
+      running = this.directory.connection(nodeId).then((node) => { if (node) daemon.retarget(node); }, () => undefined)
+        .finally(() => this.rereads.delete(nodeId));
+      this.rereads.set(nodeId, running);
+    }
+    await running;
+  }
 
   /** The WingsDaemon of a node (made once), or a 503 naming the problem when the node is unknown. */
   wingsFor(nodeId: number): Promise<WingsDaemon> {
@@ -35,6 +57,7 @@ export class RoutingDaemon implements Daemon {
         if (!node) throw new DaemonUnavailableError(503, 'The server\'s node is not registered with this panel any more.');
         const daemon = this.makeWings(node);
         this.ready.set(nodeId, daemon);
+        this.checked.set(nodeId, Date.now());
         return daemon;
       });
       found.catch(() => this.pending.delete(nodeId));
@@ -47,7 +70,9 @@ export class RoutingDaemon implements Daemon {
   wingsDaemons(): IterableIterator<WingsDaemon> { return this.ready.values(); }
 
   private async pick(server: DaemonServer): Promise<Daemon> {
-    return server.nodeId ? this.wingsFor(server.nodeId) : this.local;
+    if (!server.nodeId) return this.local;
+    await this.reread(server.nodeId);
+    return this.wingsFor(server.nodeId);
   }
 
   private now(server: DaemonServer): Daemon | null {
@@ -85,6 +110,13 @@ export class RoutingDaemon implements Daemon {
     const fs = this.pick(server).then((p) => p.files(server));
     return Object.fromEntries(FS_METHODS.map((m) => [m, async (...args: unknown[]) => {
       const target = await fs;
+      // `upload` is optional: a filesystem without it gets each file written instead.
+      if (m === 'upload' && !target.upload) {
+        const [dir, files] = args as [string, readonly { name: string; body: Readable | Buffer }[]];
+        const out = [];
+        for (const f of files) out.push(await target.write(`${dir}/${f.name}`, f.body));
+        return out;
+      }
       return (target[m] as (...a: unknown[]) => Promise<unknown>).apply(target, args);
     }])) as unknown as ServerFilesystem;
   }

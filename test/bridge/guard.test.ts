@@ -4,11 +4,19 @@ import { ASSIGNABLE_KEYS } from '@contracts/presets';
 import type { ServerRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
 import { HttpClient } from '../factories/http';
-import { startTestPanel, type TestPanel } from '../factories/panel';
-import { makeServer, makeSubuser, makeUser, TEST_PASSWORD } from '../factories/records';
+import type { TestPanel } from '../factories/panel';
+import { PANEL_DAEMONS, type PanelDaemon } from '../factories/panel-daemons';
+import { makeSubuser, makeUser, TEST_PASSWORD } from '../factories/records';
+import { until } from '../fakes/wings/daemons';
 import { leaveServer, removeSubuser, setSubuserPermissions, transferOwnership } from './revoke';
 import { connectAs, SocketProbe } from './socket-probe';
 
+/**
+ * One suite over both daemons (issue 18): the gateway judges every browser socket the same whether the server runs
+ * here or on a fake Wings node, and on Wings each revocation also reaches the node (`deauthorize-user`).
+ */
+describe.each(PANEL_DAEMONS)('$name', (setup) => {
+let daemon: PanelDaemon;
 let panel: TestPanel;
 let server: ServerRow;
 let observer: SocketProbe;
@@ -25,12 +33,13 @@ const track = (p: SocketProbe) => { probes.push(p); return p; };
 async function connect(name: string): Promise<SocketProbe> {
   return track(await connectAs(actors[name]!.client, server.uuid));
 }
-const said = (text: string) => (l: string) => l.endsWith(`[Server] ${text}`);
+const said = (text: string) => daemon.game.said(text);
 
 beforeAll(async () => {
-  panel = await startTestPanel();
+  daemon = await setup.start();
+  panel = daemon.panel;
   const owner = await makeUser(panel.app.db);
-  server = await makeServer(panel.app.db, owner);
+  server = await daemon.server(owner);
   await actor('owner', owner);
   await actor('admin', await makeUser(panel.app.db, { rootAdmin: true }));
   for (const [name, keys] of Object.entries({ full: ['control.console', 'control.start', 'control.stop', 'control.restart'], none: [], startOnly: ['control.start'], moderator: ['control.console'], bystander: ['control.console'] })) {
@@ -44,7 +53,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const p of probes) p.close();
-  await panel?.close();
+  await daemon?.close();
 });
 
 describe('each inbound event is judged against the socket\'s permissions at that moment', () => {
@@ -72,7 +81,7 @@ describe('each inbound event is judged against the socket\'s permissions at that
       const at = p.seen.length;
       p.emit('send logs');
       // The ring buffer comes back as one frame that starts with the boot lines.
-      await p.until(() => p.seen.slice(at).some((s) => s.event === 'console output' && (s.payload as string[]).some((l) => l.includes('Done'))), 'the logs frame');
+      await p.until(() => p.seen.slice(at).some((s) => s.event === 'console output' && (s.payload as string[]).some((l) => daemon.game.ready.test(l))), 'the logs frame');
       p.emit('send stats');
       expect((await p.next('stats', at) as { state: string }).state).toBe('running');
       const denied = p.of('permission denied').length;
@@ -83,7 +92,7 @@ describe('each inbound event is judged against the socket\'s permissions at that
   it('the daemon saw only the allowed commands and no refused power action', async () => {
     observer.emit('send command', 'say end-of-matrix');
     await observer.until(() => observer.lines().some(said('end-of-matrix')), 'end marker');
-    const from = observer.lines().filter((l) => /\[Server\] from-/.test(l)).map((l) => l.replace(/.*from-/, '')).sort();
+    const from = Object.keys(expected).filter((name) => observer.lines().some(said(`from-${name}`))).sort();
     expect(from).toEqual(['admin', 'full', 'owner']);
     expect(observer.of('status')).not.toContain('stopping');
     expect(observer.of('status').at(-1)).toBe('running');
@@ -122,6 +131,8 @@ describe('revocation in place, driven through the subuser routes', () => {
     await mod.until(() => mod.disconnected, 'disconnect');
     expect(mod.of('jwt error').at(-1)).toMatch(/revoked/);
     expect(other.disconnected).toBe(false);
+    const node = daemon.node;
+    if (node) await until(() => node.deauthorized.some((d) => d.user === actors.moderator!.user.uuid && d.servers.includes(server.uuid)), 'the revocation on the node');
     other.emit('send command', 'say after-removal');
     await observer.until(() => observer.lines().some(said('after-removal')), 'after-removal');
     // The removed user cannot get a new token either.
@@ -149,7 +160,7 @@ describe('revocation in place, driven through the subuser routes', () => {
     const giver = await makeUser(panel.app.db);
     const taker = await makeUser(panel.app.db);
     const watcher = await makeUser(panel.app.db);
-    const shop = await makeServer(panel.app.db, giver);
+    const shop = await daemon.server(giver);
     await makeSubuser(panel.app.db, shop, taker, ['control.console']);
     await makeSubuser(panel.app.db, shop, watcher, ['control.console']);
     for (const [name, user] of Object.entries({ giver, taker, watcher })) await actor(name, user);
@@ -172,7 +183,7 @@ describe('revocation in place, driven through the subuser routes', () => {
 
   it('a revocation for every server of a user (suspension) closes that user\'s sockets on all servers', async () => {
     const user = await makeUser(panel.app.db);
-    const own = await makeServer(panel.app.db, user);
+    const own = await daemon.server(user);
     await makeSubuser(panel.app.db, server, user, ['control.console']);
     await actor('suspended', user);
     const onShared = await connect('suspended');
@@ -207,4 +218,4 @@ describe('revocation in place, driven through the subuser routes', () => {
     expect(fresh.of('auth success')).toHaveLength(1);
   });
 });
-
+});

@@ -5,7 +5,8 @@ import { WebSocket } from 'ws';
 import { type DaemonEvent, DaemonUnavailableError } from '@bridge/daemon';
 import { WingsHttpError } from '@bridge/wings/node-client';
 import { WingsDaemon } from '@bridge/wings/wings-daemon';
-import { signWebsocketToken, userServerJti } from '@bridge/wings/wings-jwt';
+import { RoutingDaemon } from '@bridge/routing-daemon';
+import { signTransferToken, signWebsocketToken, userServerJti } from '@bridge/wings/wings-jwt';
 import { NODE_TOKEN, PANEL_ORIGIN, until, wingsFixture, type WingsFixture } from '../fakes/wings/daemons';
 
 /** What only the Wings adapter does (DESIGN §19): the shared upstream socket, its JWT, re-auth, backoff, errors, revocation. */
@@ -48,6 +49,40 @@ describe('WingsDaemon upstream socket', () => {
     await fx.daemon.power(s, 'start');
     await until(() => events.some((e) => e.type === 'status' && e.state === 'running'), 'running after the reconnect');
     await fx.daemon.power(s, 'kill');
+    stop();
+  });
+
+  it('passes on the status Wings sends right after auth when it differs from what listeners were told (the server started meanwhile)', async () => {
+    const s = await fx.newServer();
+    const events: DaemonEvent[] = [];
+    const node = fx.node.servers.get(s.uuid);
+    // The node is slow to answer the upstream socket's auth; meanwhile a browser socket attaches (its listener
+    // subscribes and it is told the state the node reports over HTTP), then the server starts on the node.
+    let answer: () => void = () => undefined;
+    fx.node.authGate = new Promise<void>((resolve) => { answer = resolve; });
+    const stop = fx.daemon.subscribe(s, (e) => events.push(e));
+    try {
+      expect(await fx.daemon.status(s)).toBe('offline');
+      node?.power('start');
+      await until(() => node?.state === 'running', 'running on the node');
+    } finally { answer(); fx.node.authGate = null; }
+    await until(() => fx.daemon.upstream(s.uuid)?.connected === true, 'connected');
+    // No transition reached the socket (it was not subscribed yet): only Wings' snapshot says the server runs.
+    await until(() => events.some((e) => e.type === 'status' && e.state === 'running'), 'the snapshot passed on');
+    expect(events.filter((e) => e.type === 'status')).toEqual([{ type: 'status', state: 'running' }]);
+    expect(await fx.daemon.status(s)).toBe('running');
+    await fx.daemon.power(s, 'kill');
+    stop();
+  });
+
+  it('keeps a snapshot nobody needs: a server still in the state listeners were told emits no status', async () => {
+    const s = await fx.newServer();
+    const events: DaemonEvent[] = [];
+    const stop = fx.daemon.subscribe(s, (e) => events.push(e));
+    expect(await fx.daemon.status(s)).toBe('offline');
+    await until(() => fx.daemon.upstream(s.uuid)?.connected === true, 'connected');
+    await fx.daemon.logs(s, 1); // one more round trip to the node: the snapshot frame has arrived by now
+    expect(events.filter((e) => e.type === 'status')).toEqual([]);
     stop();
   });
 
@@ -125,5 +160,89 @@ describe('WingsDaemon revocation', () => {
     const ws = new WebSocket(`${fx.node.url.replace('http', 'ws')}/api/servers/${s.uuid}/ws`, { origin: 'http://evil.test' });
     const status = await new Promise<number>((resolve) => { ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)); ws.on('error', () => resolve(-1)); });
     expect(status).toBe(403);
+  });
+});
+
+describe('WingsDaemon signed transfers (Wings\' /download/* and /upload/file)', () => {
+  const multipart = (name: string, text: string) => {
+    const form = new FormData();
+    form.append('files', new Blob([text]), name);
+    return form;
+  };
+  const signed = (serverUuid: string, scope: 'file.upload' | 'file.download', extra: { filePath?: string; now?: Date; key?: string } = {}) =>
+    signTransferToken(extra.key ?? NODE_TOKEN, { scope, serverUuid, userUuid: crypto.randomUUID(), now: extra.now ?? new Date(), ...(extra.filePath ? { filePath: extra.filePath } : {}) });
+  const uploadTo = async (serverUuid: string, token: string, name: string) =>
+    (await fetch(`${fx.node.url}/upload/file?token=${encodeURIComponent(token)}&directory=/up`, { method: 'POST', body: multipart(name, `data of ${name}`) })).status;
+
+  it('uploads through /upload/file with a single-use token, not through files/write', async () => {
+    const s = await fx.newServer();
+    const fs = fx.daemon.files(s);
+    const before = fx.node.requests.length;
+    const made = await fs.upload?.('/up', [{ name: 'a.txt', body: Buffer.from('AAA') }, { name: 'b.txt', body: Buffer.from('BB') }]);
+    expect(made?.map((e) => [e.name, e.size])).toEqual([['a.txt', 3], ['b.txt', 2]]);
+    expect((await fs.read('/up/a.txt')).toString()).toBe('AAA');
+    expect(fx.node.uploads).toContainEqual({ server: s.uuid, directory: '/up' });
+    expect(fx.node.requests.slice(before).some((r) => r.path.endsWith('/files/write'))).toBe(false);
+    await expect(fs.upload?.('/up/../..', [{ name: 'x', body: Buffer.from('x') }])).rejects.toMatchObject({ code: 'invalid_path' });
+  });
+
+  it('refuses a reused, an expired, a foreign-signed and an other-server upload token, writing nothing', async () => {
+    const s = await fx.newServer();
+    const token = await signed(s.uuid, 'file.upload');
+    expect(await uploadTo(s.uuid, token, 'once.txt')).toBe(200);
+    expect(await uploadTo(s.uuid, token, 'twice.txt')).toBe(403);
+    expect(await uploadTo(s.uuid, await signed(s.uuid, 'file.upload', { now: new Date(Date.now() - 16 * 60_000) }), 'late.txt')).toBe(403);
+    expect(await uploadTo(s.uuid, await signed(s.uuid, 'file.upload', { key: 'x'.repeat(64) }), 'forged.txt')).toBe(403);
+    expect(await uploadTo(s.uuid, await signed(crypto.randomUUID(), 'file.upload'), 'nowhere.txt')).toBe(403);
+    expect((await fx.daemon.files(s).list('/up')).map((e) => e.name)).toEqual(['once.txt']);
+  });
+
+  it('downloads a file once per token, and refuses an expired one', async () => {
+    const s = await fx.newServer();
+    await fx.daemon.files(s).write('/dl.txt', Buffer.from('DL'));
+    const token = await signed(s.uuid, 'file.download', { filePath: '/dl.txt' });
+    const first = await fetch(`${fx.node.url}/download/file?token=${encodeURIComponent(token)}`);
+    expect([first.status, await first.text()]).toEqual([200, 'DL']);
+    expect((await fetch(`${fx.node.url}/download/file?token=${encodeURIComponent(token)}`)).status).toBe(403);
+    const late = await signed(s.uuid, 'file.download', { filePath: '/dl.txt', now: new Date(Date.now() - 16 * 60_000) });
+    expect((await fetch(`${fx.node.url}/download/file?token=${encodeURIComponent(late)}`)).status).toBe(403);
+    // The panel's own path signs a fresh token each time, so its downloads keep working.
+    for (let i = 0; i < 2; i++) expect((await fx.daemon.files(s).openRead('/dl.txt')).size).toBe(2);
+  });
+});
+
+describe('RoutingDaemon on a node it has not met yet', () => {
+  it('forwards every filesystem call, realPath and upload included, once the node\'s daemon is made', async () => {
+    const s = await fx.newServer();
+    const made: WingsDaemon[] = [];
+    const routing = new RoutingDaemon(fx.daemon, { connection: async () => ({ id: 7, name: 'later', url: fx.node.url, token: NODE_TOKEN }) },
+      (node) => { const d = new WingsDaemon(node, { panelUrl: PANEL_ORIGIN, maxUploadBytes: 1024 }); made.push(d); return d; });
+    const server = { ...s, nodeId: 7 };
+    expect(await routing.files(server).realPath('/plugins/a.yml')).toBe('/plugins/a.yml');
+    expect((await new RoutingDaemon(fx.daemon, { connection: async () => ({ id: 7, name: 'later', url: fx.node.url, token: NODE_TOKEN }) },
+      (node) => { const d = new WingsDaemon(node, { panelUrl: PANEL_ORIGIN, maxUploadBytes: 1024 }); made.push(d); return d; })
+      .files(server).upload?.('/', [{ name: 'late.txt', body: Buffer.from('L') }]))?.map((e) => e.name)).toEqual(['late.txt']);
+    for (const d of made) await d.close();
+  });
+});
+
+describe('RoutingDaemon after a node:update', () => {
+  it('re-reads the node and retargets its daemon in place: calls and the open upstream socket use the new token', async () => {
+    const s = await fx.newServer();
+    let token = 'w'.repeat(64); // the token before the node's config.yml was fixed
+    const routing = new RoutingDaemon(fx.daemon, { connection: async () => ({ id: 8, name: 'updated', url: fx.node.url, token }) },
+      (node) => new WingsDaemon(node, { panelUrl: PANEL_ORIGIN, maxUploadBytes: 1024 }), 0);
+    const server = { ...s, nodeId: 8 };
+    const events: DaemonEvent[] = [];
+    await expect(routing.logs(server, 1)).rejects.toMatchObject({ status: 403 }); // the node refuses the old token
+    const stop = routing.subscribe(server, (e) => events.push(e));
+    token = NODE_TOKEN;
+    await routing.power(server, 'start'); // the next call re-reads the node (rereadMs 0 here, 30 s in the panel)
+    const daemon = await routing.wingsFor(8);
+    await until(() => daemon.upstream(s.uuid)?.connected === true, 'the upstream socket authenticated with the new token');
+    await until(() => events.some((e) => e.type === 'status' && e.state === 'running'), 'running through the same subscription');
+    await routing.power(server, 'kill');
+    stop();
+    await daemon.close();
   });
 });

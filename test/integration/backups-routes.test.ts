@@ -1,19 +1,25 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { list as tarList } from 'tar';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestPanel, type TestPanel } from '../factories/panel';
+import type { TestPanel } from '../factories/panel';
+import { PANEL_DAEMONS, type PanelDaemon } from '../factories/panel-daemons';
 import { makeApiKey } from '../factories/records';
-import { backupNow, backupsOf, events, memberClient, ownedServer } from './backups-support';
+import { backupNow, backupsOf, events, memberClient, ownedServerOn } from './backups-support';
 import { HttpClient } from '../factories/http';
 
+/** One suite over both daemons (issue 18): backups written here, and backups written by a fake Wings node. */
+describe.each(PANEL_DAEMONS)('$name', (setup) => {
+let daemon: PanelDaemon;
 let panel: TestPanel;
-beforeAll(async () => { panel = await startTestPanel({ env: { SERVER_THROTTLES: 'backup.create=25/600' } }); });
-afterAll(async () => { await panel?.close(); });
+beforeAll(async () => { daemon = await setup.start({ env: { SERVER_THROTTLES: 'backup.create=25/600' } }); panel = daemon.panel; });
+afterAll(async () => { await daemon?.close(); });
 beforeEach(() => panel.app.throttles.reset());
 
-const archiveOf = (server: { uuid: string }, uuid: string) => path.join(panel.dataDir, 'backups', server.uuid, `${uuid}.tar.gz`);
+const archiveOf = (server: { uuid: string }, uuid: string) => daemon.archive(server, uuid);
+const ownedServer = (_panel: TestPanel, overrides = {}) => ownedServerOn(daemon, overrides);
 
 async function entriesOf(file: string): Promise<string[]> {
   const names: string[] = [];
@@ -49,16 +55,20 @@ describe('backup routes', () => {
     writeFileSync(path.join(root, 'logs', 'latest.log'), 'x');
     writeFileSync(path.join(root, 'keep.txt'), 'k');
     writeFileSync(path.join(root, 'cache.tmp'), 't');
-    writeFileSync(path.join(panel.dataDir, 'secret.txt'), 'SECRET');
-    symlinkSync(path.join(panel.dataDir, 'secret.txt'), path.join(root, 'escape'));
+    const secret = path.resolve(root, '../../secret.txt');
+    writeFileSync(secret, 'SECRET');
+    symlinkSync(secret, path.join(root, 'escape'));
     symlinkSync('../../secret.txt', path.join(root, 'climb'));
     symlinkSync('keep.txt', path.join(root, 'inside'));
     const given = await backupNow(panel, client, server, { ignored: 'logs/\n*.tmp' });
     expect(given.ignored_files).toEqual(['logs/', '*.tmp']);
-    expect(await entriesOf(archiveOf(server, given.uuid))).toEqual(['inside', 'keep.txt']);
+    // Wings archives a link as a link (never its target): the secret's bytes are in neither daemon's archive.
+    expect(await entriesOf(archiveOf(server, given.uuid))).toEqual(daemon.can.backupSymlinks ? ['climb', 'escape', 'inside', 'keep.txt'] : ['inside', 'keep.txt']);
+    expect(gunzipSync(readFileSync(archiveOf(server, given.uuid))).includes('SECRET')).toBe(false);
     writeFileSync(path.join(root, '.pteroignore'), '# comment\nkeep.txt\n');
     const fromFile = await backupNow(panel, client, server, {});
-    expect(await entriesOf(archiveOf(server, fromFile.uuid))).toEqual(['.pteroignore', 'cache.tmp', 'inside', 'logs/', 'logs/latest.log']);
+    expect(await entriesOf(archiveOf(server, fromFile.uuid))).toEqual([
+      '.pteroignore', 'cache.tmp', ...(daemon.can.backupSymlinks ? ['climb', 'escape'] : []), 'inside', 'logs/', 'logs/latest.log']);
   });
 
   it('lists newest first with Pterodactyl pagination and backup_count of non-failed backups; per_page is at most 50', async () => {
@@ -146,4 +156,5 @@ describe('backup routes', () => {
     expect((await b.client.delete(`${backupsOf(b.server)}/${done.uuid}`)).status).toBe(404);
     expect((await a.client.get(`${backupsOf(a.server)}/not-a-uuid`)).status).toBe(404);
   });
+});
 });

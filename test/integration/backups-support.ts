@@ -6,6 +6,7 @@ import { settleBackupWork } from '@server/services/backups/run-backup';
 import { HttpClient, type HttpResult } from '../factories/http';
 import { makeServer, makeSubuser, makeUser, TEST_PASSWORD } from '../factories/records';
 import type { TestPanel } from '../factories/panel';
+import type { PanelDaemon } from '../factories/panel-daemons';
 
 /** A signed-in client for a fresh subuser of `server` holding `keys`. */
 export async function memberClient(panel: TestPanel, server: ServerRow, keys: string[]): Promise<{ user: UserRow; client: HttpClient }> {
@@ -28,6 +29,13 @@ export async function ownedServer(panel: TestPanel, overrides: Partial<ServerRow
   const root = serverRoot(panel.dataDir, server.uuid);
   mkdirSync(root, { recursive: true });
   return { owner, server, root, client: await signedIn(panel, owner) };
+}
+
+/** As ownedServer, on one of the PANEL_DAEMONS (for Wings: a server the fake node holds, its root the node's volume). */
+export async function ownedServerOn(daemon: PanelDaemon, overrides: Partial<ServerRow> = {}) {
+  const owner = await makeUser(daemon.panel.app.db);
+  const server = await daemon.server(owner, overrides);
+  return { owner, server, root: daemon.root(server), client: await signedIn(daemon.panel, owner) };
 }
 
 export const backupsOf = (server: ServerRow) => `/api/client/servers/${server.identifier}/backups`;

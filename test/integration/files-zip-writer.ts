@@ -42,3 +42,22 @@ export function rawZip(entries: Array<{ name: string; data: string; symlink?: bo
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, end]);
 }
+
+/** A one-file ustar archive with exactly the entry name given (`../` included), written byte by byte as rawZip. */
+export function rawTar(name: string, data: string): Buffer {
+  const header = Buffer.alloc(512);
+  const body = Buffer.from(data);
+  const field = (value: string, at: number, length: number) => header.write(value.slice(0, length), at, length, 'utf8');
+  const octal = (n: number, at: number, length: number) => field(`${n.toString(8).padStart(length - 1, '0')}\0`, at, length);
+  field(name, 0, 100);
+  octal(0o644, 100, 8); octal(0, 108, 8); octal(0, 116, 8); octal(body.length, 124, 12); octal(Math.floor(Date.now() / 1000), 136, 12);
+  header.write('        ', 148, 8, 'utf8');
+  header.write('0', 156, 1, 'utf8');
+  header.write('ustar\u000000', 257, 8, 'utf8');
+  let sum = 0;
+  for (const b of header) sum += b;
+  field(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
+  const padded = Buffer.alloc(Math.ceil(body.length / 512) * 512);
+  body.copy(padded);
+  return Buffer.concat([header, padded, Buffer.alloc(1024)]);
+}

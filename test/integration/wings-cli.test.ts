@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@db/client';
@@ -75,5 +76,47 @@ describe('node CLI', () => {
     expect(taken.out).toMatchObject({ uuid: existing, node: { announced: true } });
     expect(wings.requests.at(-1)).toMatchObject({ method: 'POST', path: `/api/servers/${existing}/sync` });
     expect((await findServerByRef(panel.app.db, existing))?.nodeId).toBe((await findNodeByUuid(panel.app.db, nodeUuid))?.id);
+  });
+
+  it('node:update changes name, URL and token pair (re-encrypted, checked by hash), audited without the secret', async () => {
+    const made = await cli('node:create', '--name', 'moving', '--url', 'http://127.0.0.1:1', '--token-id', 'GGGGGGGGGGGGGGGG', '--token', 'g'.repeat(64));
+    const uuid = String(made.out.uuid);
+    expect((await cli('node:test', '--node', uuid)).code).toBe(1);
+    const moved = await cli('node:update', '--node', uuid, '--name', 'moved', '--url', wings.url, '--token-id', 'HHHHHHHHHHHHHHHH', '--token', TOKEN);
+    expect(moved.out).toEqual({ uuid, name: 'moved', url: wings.url, token_id: 'HHHHHHHHHHHHHHHH' });
+    const row = await findNodeByUuid(panel.app.db, uuid);
+    expect(row?.tokenHash).toBe(createHash('sha256').update(TOKEN).digest('hex'));
+    expect(row?.tokenEncrypted).not.toContain(TOKEN);
+    expect((await cli('node:test', '--node', uuid)).out).toMatchObject({ version: '1.11.13' });
+    const [audit] = await panel.app.pool.query('SELECT event, properties FROM activity_logs WHERE event = ? ORDER BY id DESC LIMIT 1', ['admin:node.update']) as unknown as [Array<{ properties: string | object }>];
+    const properties = JSON.stringify(audit[0]?.properties);
+    expect(properties).toContain('moved');
+    expect(properties).toContain('changed');
+    expect(properties).not.toContain(TOKEN);
+  });
+
+  it('node:update refuses nothing to change, half a pair, a path, an unknown node and a taken token_id', async () => {
+    const uuid = String((await cli('node:create', '--name', 'still', '--url', wings.url)).out.uuid);
+    expect((await cli('node:update', '--node', uuid)).stderr).toMatch(/at least one/);
+    expect((await cli('node:update', '--node', uuid, '--token', TOKEN)).stderr).toMatch(/--token-id and --token/);
+    expect((await cli('node:update', '--node', uuid, '--url', `${wings.url}/x`)).stderr).toMatch(/without a path/);
+    expect((await cli('node:update', '--node', crypto.randomUUID(), '--name', 'x')).stderr).toMatch(/No node has the uuid/);
+    expect((await cli('node:update', '--node', uuid, '--token-id', 'CCCCCCCCCCCCCCCC', '--token', TOKEN)).stderr).toMatch(/already registered/);
+    expect((await findNodeByUuid(panel.app.db, uuid))?.name).toBe('still');
+  });
+
+  it('node:delete refuses a node with servers on it, and deletes an empty one with its audit row', async () => {
+    const owner = await makeUser(panel.app.db);
+    const uuid = String((await cli('node:create', '--name', 'busy', '--url', wings.url)).out.uuid);
+    const server = await cli('server:create', '--owner', owner.email, '--name', 'On busy', '--command', 'x', '--node', uuid);
+    const refused = await cli('node:delete', '--node', uuid);
+    expect(refused.stderr).toMatch(/still has 1 server/);
+    expect(await findNodeByUuid(panel.app.db, uuid)).not.toBeNull();
+    await panel.app.pool.query('DELETE FROM servers WHERE uuid = ?', [server.out.uuid]);
+    expect((await cli('node:delete', '--node', uuid)).out).toEqual({ deleted: uuid, name: 'busy' });
+    expect(await findNodeByUuid(panel.app.db, uuid)).toBeNull();
+    const [rows] = await panel.app.pool.query('SELECT COUNT(*) AS n FROM activity_logs WHERE event = ?', ['admin:node.delete']) as unknown as [Array<{ n: number }>];
+    expect(Number(rows[0]?.n)).toBe(1);
+    expect((await cli('node:delete', '--node', uuid)).stderr).toMatch(/No node has the uuid/);
   });
 });

@@ -73,4 +73,9 @@ export interface ServerFilesystem {
   trashList(): Promise<TrashEntry[]>;
   /** Permanently deletes everything in the trash; returns how many items went. */
   trashEmpty(): Promise<number>;
+  /**
+   * Uploads files into `directory` in one request, where the filesystem has an upload transport of its own (Wings'
+   * signed `/upload/file`); without it, each file is written with `write`. Names are single path segments.
+   */
+  upload?(directory: string, files: readonly { readonly name: string; readonly body: Readable | Buffer }[]): Promise<FileEntry[]>;
 }

@@ -41,8 +41,8 @@ export class NodeClient {
   }
 
   /** Raw body in (file writes), no body back. */
-  async raw(method: string, path: string, data: Buffer): Promise<void> {
-    const res = await this.send(method, path, { type: 'application/octet-stream', data });
+  async raw(method: string, path: string, data: Buffer, type = 'application/octet-stream'): Promise<void> {
+    const res = await this.send(method, path, { type, data });
     const text = await readAll(res.body, this.timeouts.requestMs, this.node.name);
     if (res.status >= 400) throw await errorOf(res.status, text);
   }

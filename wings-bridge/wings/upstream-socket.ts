@@ -26,6 +26,12 @@ export interface UpstreamOptions {
   readonly ttlSeconds?: number;
   readonly maxBackoffMs?: number;
   readonly onError?: (err: unknown) => void;
+  /**
+   * The state Wings sends right after each new connection authenticates: a snapshot, not a transition. Given, it
+   * goes here (the daemon compares it with what it last told its listeners); without it, it is emitted as a status
+   * when it differs from the last state this socket saw.
+   */
+  readonly onSnapshot?: (state: ServerState) => void;
 }
 
 type Waiter = { match: (event: string) => boolean; resolve: (args: unknown[]) => void };
@@ -41,8 +47,10 @@ export class UpstreamSocket {
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly waiters = new Set<Waiter>();
   private authed = false;
+  /** True from a new connection until its first `status` frame (Wings' snapshot after `auth success`). */
+  private awaitingSnapshot = false;
 
-  constructor(private readonly node: NodeConnection, private readonly serverUuid: string, private readonly emit: (e: DaemonEvent) => void, private readonly options: UpstreamOptions) {
+  constructor(private node: NodeConnection, private readonly serverUuid: string, private readonly emit: (e: DaemonEvent) => void, private readonly options: UpstreamOptions) {
     this.connect();
   }
 
@@ -66,6 +74,19 @@ export class UpstreamSocket {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ event, args }));
   }
 
+  /** Reconnects to a node whose URL or token changed (at once, without backoff). */
+  retarget(node: NodeConnection): void {
+    this.node = node;
+    if (this.closed) return;
+    const old = this.ws;
+    this.ws = null;
+    this.authed = false;
+    this.clearTimers();
+    old?.terminate();
+    this.attempt = 0;
+    this.connect();
+  }
+
   close(): void {
     this.closed = true;
     this.clearTimers();
@@ -79,7 +100,7 @@ export class UpstreamSocket {
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(url, { origin: this.options.panelUrl, handshakeTimeout: 5_000 });
     this.ws = ws;
-    ws.on('open', () => void this.authenticate());
+    ws.on('open', () => { this.awaitingSnapshot = true; void this.authenticate(); });
     ws.on('message', (raw) => this.onFrame(String(raw)));
     ws.on('error', (err) => this.options.onError?.(err));
     ws.on('close', () => {
@@ -124,11 +145,18 @@ export class UpstreamSocket {
       case 'jwt error': this.authed = false; this.options.onError?.(new Error(`node refused the panel's token: ${first}`)); this.ws?.close(); break;
       case 'status': {
         const s = stateSchema.safeParse(first);
-        // Wings sends the state after every first auth: a snapshot, passed on only when it is news.
-        if (s.success && s.data !== this.state) {
-          const known = this.state !== null;
+        if (!s.success) break;
+        if (this.awaitingSnapshot) {
+          // Wings sends the state after every first auth on a connection: a snapshot of what happened while
+          // this socket was not listening (the server may have started meanwhile), judged by the daemon.
+          this.awaitingSnapshot = false;
+          const known = this.state;
           this.state = s.data;
-          if (known) this.emit({ type: 'status', state: s.data });
+          if (this.options.onSnapshot) this.options.onSnapshot(s.data);
+          else if (known !== null && known !== s.data) this.emit({ type: 'status', state: s.data });
+        } else if (s.data !== this.state) {
+          this.state = s.data;
+          this.emit({ type: 'status', state: s.data });
         }
         break;
       }

@@ -19,6 +19,8 @@ export interface WingsDaemonOptions {
   /** The panel's URL: Wings accepts websockets only from this Origin. */
   readonly panelUrl: string;
   readonly maxUploadBytes: number;
+  /** FILE_MAX_READ_BYTES: the most a file read returns (the node itself has no such limit). */
+  readonly maxReadBytes?: number;
   readonly timeouts?: ClientTimeouts;
   readonly socketTtlSeconds?: number;
   /** How long a backup, restore or install may run on the node before the panel gives up waiting. */
@@ -35,12 +37,26 @@ const system = z.object({ version: z.string() });
 interface Channel { readonly socket: UpstreamSocket; readonly listeners: Set<DaemonListener> }
 
 export class WingsDaemon implements Daemon {
-  readonly client: NodeClient;
+  client: NodeClient;
   private readonly channels = new Map<string, Channel>();
+  /** The state last told to anyone about each server (by `status()` or a status event): snapshots are judged by it. */
+  private readonly reported = new Map<string, ServerState>();
   private version: string | null = null;
 
-  constructor(readonly node: NodeConnection, private readonly options: WingsDaemonOptions) {
+  constructor(public node: NodeConnection, private readonly options: WingsDaemonOptions) {
     this.client = new NodeClient(node, options.timeouts);
+  }
+
+  /**
+   * The node's URL or token changed (`node:update`, the admin API): later calls use the new connection, and each
+   * open upstream socket reconnects with it; listeners stay subscribed.
+   */
+  retarget(node: NodeConnection): void {
+    if (node.url === this.node.url && node.token === this.node.token && node.name === this.node.name) return;
+    this.node = node;
+    this.client = new NodeClient(node, this.options.timeouts);
+    this.version = null;
+    for (const c of this.channels.values()) c.socket.retarget(node);
   }
 
   private path(server: DaemonServer, rest = ''): string { return `/api/servers/${server.uuid}${rest}`; }
@@ -77,9 +93,25 @@ export class WingsDaemon implements Daemon {
 
   /** The live state from the shared socket when one is authenticated, else asked of the node. */
   async status(server: DaemonServer): Promise<ServerState> {
-    const channel = this.channels.get(server.uuid);
-    if (channel?.socket.connected && channel.socket.state) return channel.socket.state;
-    return (await this.stats(server)).state;
+    const live = () => {
+      const socket = this.channels.get(server.uuid)?.socket;
+      return socket?.connected && socket.state ? socket.state : null;
+    };
+    const asked = live() ?? (await this.stats(server)).state;
+    // The socket may have come up while the node was asked: its state is the newer one.
+    const state = live() ?? asked;
+    if (this.channels.has(server.uuid)) this.reported.set(server.uuid, state);
+    return state;
+  }
+
+  /**
+   * Wings' state snapshot after the upstream socket (re)authenticated. Listeners who were told another state (by
+   * `status()` before the socket was up, or before it dropped) get it as a status event; news to no one is kept.
+   */
+  private snapshot(uuid: string, state: ServerState): void {
+    const told = this.reported.get(uuid);
+    if (told !== undefined && told !== state) this.deliver(uuid, { type: 'status', state });
+    else if (told === undefined) this.reported.set(uuid, state);
   }
 
   subscribe(server: DaemonServer, listener: DaemonListener): () => void {
@@ -87,7 +119,7 @@ export class WingsDaemon implements Daemon {
     if (!channel) {
       const listeners = new Set<DaemonListener>();
       const socket = new UpstreamSocket(this.node, server.uuid, (e) => this.deliver(server.uuid, e), {
-        panelUrl: this.options.panelUrl, panelUserUuid: PANEL_USER_UUID,
+        panelUrl: this.options.panelUrl, panelUserUuid: PANEL_USER_UUID, onSnapshot: (state) => this.snapshot(server.uuid, state),
         ...(this.options.socketTtlSeconds ? { ttlSeconds: this.options.socketTtlSeconds } : {}),
         ...(this.options.onError ? { onError: this.options.onError } : {}),
       });
@@ -100,6 +132,7 @@ export class WingsDaemon implements Daemon {
       own.listeners.delete(listener);
       if (own.listeners.size === 0 && this.channels.get(server.uuid) === own) {
         this.channels.delete(server.uuid);
+        this.reported.delete(server.uuid);
         own.socket.close();
       }
     };
@@ -109,13 +142,16 @@ export class WingsDaemon implements Daemon {
   upstream(serverUuid: string): UpstreamSocket | undefined { return this.channels.get(serverUuid)?.socket; }
 
   private deliver(uuid: string, event: DaemonEvent): void {
+    if (event.type === 'status') this.reported.set(uuid, event.state);
     for (const l of this.channels.get(uuid)?.listeners ?? []) l(event);
   }
 
   publish(server: DaemonServer, event: DaemonEvent): void { this.deliver(server.uuid, event); }
 
   files(server: DaemonServer): ServerFilesystem {
-    return new WingsFilesystem(this.client, server.uuid, this.options.maxUploadBytes);
+    return new WingsFilesystem(this.client, server.uuid, {
+      maxUploadBytes: this.options.maxUploadBytes, ...(this.options.maxReadBytes !== undefined ? { maxReadBytes: this.options.maxReadBytes } : {}),
+    });
   }
 
   /** Runs `start` with the server's upstream socket open, then waits for the frame `event` matches. */
@@ -202,6 +238,7 @@ export class WingsDaemon implements Daemon {
   async close(): Promise<void> {
     for (const c of this.channels.values()) c.socket.close();
     this.channels.clear();
+    this.reported.clear();
   }
 }
 

@@ -3,7 +3,7 @@
  * objects (`name, created, modified, mode, mode_bits, size, directory, file, symlink, mime`) and its answers
  * (204 for changes, 400/404 with `{error}` for bad requests).
  */
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import * as tar from 'tar';
@@ -13,11 +13,36 @@ export class WingsFileError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
 }
 
-/** A server-relative path resolved inside the volume; `..` past the root is refused as Wings does. */
-export function inVolume(server: FakeServer, p: string): string {
-  const full = path.resolve(server.volume, `./${path.posix.normalize(`/${p}`)}`);
-  if (full !== server.volume && !full.startsWith(server.volume + path.sep)) throw new WingsFileError(400, 'Cannot access files outside of the server root.');
+const OUTSIDE = 'Cannot perform that action: file is outside of the server root.';
+const within = (root: string, full: string) => full === root || full.startsWith(root + path.sep);
+
+/**
+ * A server-relative path resolved inside the volume as Wings' SafePath does: lexically cleaned against the root,
+ * then the real path of the deepest existing component (symbolic links followed) must stay inside the volume.
+ * `followFinal: false` judges a final symlink itself, not its target (delete and rename act on the link).
+ */
+export function inVolume(server: FakeServer, p: string, options: { followFinal?: boolean } = {}): string {
+  const root = realpathSync(server.volume);
+  const full = path.resolve(root, `./${path.posix.normalize(`/${p}`)}`);
+  if (!within(root, full)) throw new WingsFileError(400, OUTSIDE);
+  let probe = options.followFinal === false ? path.dirname(full) : full;
+  while (!existsSync(probe) && probe !== root) probe = path.dirname(probe);
+  if (!within(root, realpathSync(probe))) throw new WingsFileError(400, OUTSIDE);
   return full;
+}
+
+/** Every entry of an archive (and every link target) must stay inside `dest`; nothing is written otherwise. */
+async function checkArchive(file: string, dest: string): Promise<void> {
+  const bad: string[] = [];
+  await tar.list({
+    file, onReadEntry: (e) => {
+      const at = path.resolve(dest, e.path);
+      if (!within(dest, at)) bad.push(e.path);
+      const link = e.linkpath ? path.resolve(path.dirname(at), e.linkpath) : null;
+      if (link && !within(dest, link)) bad.push(e.path);
+    },
+  });
+  if (bad.length) throw new WingsFileError(400, `Cannot extract archive: ${bad[0]} points outside of the server root.`);
 }
 
 function modeString(st: Stats): string {
@@ -78,8 +103,8 @@ export function fileRoutes(serverOf: (req: Request) => FakeServer): Router {
   on('put', '/rename', (s, req, res) => {
     const root = String(body(req).root ?? '/');
     for (const f of files(req) as { from: string; to: string }[]) {
-      const from = inVolume(s, path.posix.join(root, f.from));
-      const to = inVolume(s, path.posix.join(root, f.to));
+      const from = inVolume(s, path.posix.join(root, f.from), { followFinal: false });
+      const to = inVolume(s, path.posix.join(root, f.to), { followFinal: false });
       must(from);
       if (existsSync(to)) throw new WingsFileError(400, 'Cannot move or rename file, destination already exists.');
       mkdirSync(path.dirname(to), { recursive: true });
@@ -99,7 +124,7 @@ export function fileRoutes(serverOf: (req: Request) => FakeServer): Router {
   });
   on('post', '/delete', (s, req, res) => {
     const root = String(body(req).root ?? '/');
-    for (const f of files(req)) rmSync(inVolume(s, path.posix.join(root, String(f))), { recursive: true, force: true });
+    for (const f of files(req)) rmSync(inVolume(s, path.posix.join(root, String(f)), { followFinal: false }), { recursive: true, force: true });
     res.status(204).end();
   });
   on('post', '/chmod', (s, req, res) => {
@@ -121,6 +146,9 @@ export function fileRoutes(serverOf: (req: Request) => FakeServer): Router {
     const root = String(body(req).root ?? '/');
     const file = inVolume(s, path.posix.join(root, String(body(req).file ?? '')));
     must(file);
+    await checkArchive(file, inVolume(s, root)).catch((err: unknown) => {
+      throw err instanceof WingsFileError ? err : new WingsFileError(400, 'Cannot extract archive: the file is not an archive Wings can read.');
+    });
     await tar.extract({ file, cwd: inVolume(s, root) });
     res.status(204).end();
   });

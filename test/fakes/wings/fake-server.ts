@@ -4,8 +4,9 @@
  * `.tar.gz` files, and the events Wings publishes on the server's websocket.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, rmSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import ignoreMatcher from 'ignore';
 import * as tar from 'tar';
 
 export type WingsState = 'offline' | 'starting' | 'running' | 'stopping';
@@ -22,7 +23,11 @@ export class FakeServer {
   private throttle = { windowStart: 0, count: 0, noticed: false };
   private timers = new Set<NodeJS.Timeout>();
 
-  constructor(readonly uuid: string, readonly volume: string, readonly backupsDir: string, private readonly opts: { linesPer100ms: number; stepMs: number }) {
+  constructor(readonly uuid: string, readonly volume: string, readonly backupsDir: string, private readonly opts: {
+    linesPer100ms: number; stepMs: number;
+    /** Tells the panel's remote API a backup's or restore's outcome, before the socket hears of it (as Wings does). */
+    report?: (path: string, body: Record<string, unknown>) => Promise<void>;
+  }) {
     mkdirSync(volume, { recursive: true });
     mkdirSync(backupsDir, { recursive: true });
   }
@@ -72,6 +77,8 @@ export class FakeServer {
       this.setState('stopping');
       this.later(() => this.setState('offline'));
     } else if (action === 'kill' && this.state !== 'offline') {
+      // Wings' Terminate marks the server stopping before offline, so the kill is not taken for a crash.
+      this.setState('stopping');
       this.setState('offline');
     } else if (action === 'restart') {
       if (this.state === 'offline') this.power('start');
@@ -97,14 +104,27 @@ export class FakeServer {
 
   /** Writes the backup, then publishes `backup completed:<uuid>` as Wings does. */
   async backup(uuid: string, ignore: string): Promise<{ checksum: string; size: number } | null> {
-    const ignored = ignore.split('\n').map((l) => l.trim()).filter(Boolean);
+    // gitignore lines; none given → the root's .pteroignore, as Wings reads it. Symlinks are archived as links.
+    let patterns = ignore;
+    if (!patterns.trim()) {
+      const file = path.join(this.volume, '.pteroignore');
+      patterns = existsSync(file) && lstatSync(file).isFile() ? readFileSync(file, 'utf8') : '';
+    }
+    const ignored = ignoreMatcher().add(patterns);
     let result: { checksum: string; size: number } | null = null;
     try {
-      await tar.create({ gzip: true, cwd: this.volume, file: this.backupPath(uuid), filter: (p) => !ignored.some((i) => p.replace(/^\.\//, '').startsWith(i)) }, ['.']);
+      await tar.create({
+        gzip: true, cwd: this.volume, file: this.backupPath(uuid), follow: false,
+        filter: (p, st) => {
+          const rel = p.replace(/^\.\/?/, '');
+          return rel === '' || !ignored.ignores('isDirectory' in st && st.isDirectory() ? `${rel}/` : rel);
+        },
+      }, ['.']);
       const hash = createHash('sha1');
       for await (const chunk of createReadStream(this.backupPath(uuid))) hash.update(chunk as Buffer);
       result = { checksum: hash.digest('hex'), size: statSync(this.backupPath(uuid)).size };
     } catch { rmSync(this.backupPath(uuid), { force: true }); }
+    await this.opts.report?.(`/api/remote/backups/${uuid}`, { successful: result !== null, checksum: result?.checksum ?? '', checksum_type: 'sha1', size: result?.size ?? 0, parts: [] });
     const body = JSON.stringify({ uuid, is_successful: result !== null, checksum: result?.checksum ?? '', checksum_type: 'sha1', file_size: result?.size ?? 0 });
     this.publish(`backup completed:${uuid}`, [body]);
     return result;
@@ -114,8 +134,10 @@ export class FakeServer {
     let ok = true;
     try {
       if (truncate) for (const name of readdirSync(this.volume)) rmSync(path.join(this.volume, name), { recursive: true, force: true });
-      await tar.extract({ file: this.backupPath(uuid), cwd: this.volume });
+      await tar.extract({ file: this.backupPath(uuid), cwd: this.volume, strict: true });
     } catch { ok = false; }
+    // Wings tells the panel the outcome first, then publishes the end on the socket whatever the outcome.
+    await this.opts.report?.(`/api/remote/backups/${uuid}/restore`, { successful: ok });
     this.publish('backup restore completed', ['']);
     return ok;
   }

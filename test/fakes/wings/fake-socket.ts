@@ -17,7 +17,7 @@ export interface SocketHandle {
   close(): void;
 }
 
-interface Node { readonly options: { readonly token: string }; readonly bootedAt: number; readonly denied: ReadonlyMap<string, number>; readonly authTokens: string[] }
+interface Node { readonly options: { readonly token: string }; readonly bootedAt: number; readonly denied: ReadonlyMap<string, number>; readonly authTokens: string[]; readonly authGate: Promise<void> | null }
 
 export function attachSocket(ws: WebSocket, server: FakeServer, node: Node): SocketHandle {
   let claims: WebsocketClaims | null = null;
@@ -54,6 +54,7 @@ export function attachSocket(ws: WebSocket, server: FakeServer, node: Node): Soc
   async function handle(msg: WsMessage): Promise<void> {
     if (msg.event === 'auth') {
       node.authTokens.push((msg.args ?? []).join(''));
+      if (node.authGate) await node.authGate;
       try {
         const fresh = await verifyWebsocketToken((msg.args ?? []).join(''), node.options.token, server.uuid, node.bootedAt, node.denied);
         const first = claims === null;

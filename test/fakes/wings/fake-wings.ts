@@ -5,7 +5,7 @@
  * (`ws/deny`, 1.11) or `deauthorize-user` (1.12), signed downloads, and the websocket at `/api/servers/{uuid}/ws`
  * (Origin check, `auth` with an HS256 JWT, `{event, args}` frames, `token expiring` / `token expired`, throttles).
  */
-import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -14,7 +14,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { jwtVerify } from 'jose';
 import { WebSocketServer } from 'ws';
 import { FakeServer } from './fake-server';
-import { fileRoutes, inVolume } from './fake-files';
+import { fileRoutes, inVolume, WingsFileError } from './fake-files';
 import { WINGS_ERRORS } from './protocol';
 import { attachSocket, type SocketHandle } from './fake-socket';
 
@@ -28,6 +28,13 @@ export interface FakeWingsOptions {
   /** Wings' console throttle (lines per 100 ms); defaults to 2,000. */
   readonly linesPer100ms?: number;
   readonly stepMs?: number;
+  /**
+   * Wings' `remote` (the panel URL) with the node's `token_id`: given, backup and restore outcomes are POSTed to the
+   * panel's remote API (`Bearer {token_id}.{token}`) before the socket event, as Wings does.
+   */
+  readonly remote?: { readonly url: string; readonly tokenId: string };
+  /** Wings' `api.upload_limit` (in bytes here); 100 MiB by default as Wings. */
+  readonly uploadLimitBytes?: number;
 }
 
 export interface FakeRequest { readonly method: string; readonly path: string; readonly body: unknown }
@@ -42,9 +49,13 @@ export class FakeWings {
   /** Every token an `auth` frame carried, valid or not. */
   readonly authTokens: string[] = [];
   readonly bootedAt = Date.now();
-  private readonly usedDownloads = new Set<string>();
+  private readonly usedTransfers = new Set<string>();
+  /** Every upload the node accepted a token for. */
+  readonly uploads: { server: string; directory: string }[] = [];
   private http: HttpServer | null = null;
   private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'fake-wings-'));
+  /** While set, websocket `auth` frames wait for it (a node slow to answer the auth). */
+  authGate: Promise<void> | null = null;
   /** When true every request hangs (a node that accepts connections but never answers). */
   frozen = false;
   url = '';
@@ -55,7 +66,7 @@ export class FakeWings {
 
   addServer(uuid: string): FakeServer {
     const s = new FakeServer(uuid, path.join(this.dir, 'volumes', uuid), path.join(this.dir, 'backups', uuid),
-      { linesPer100ms: this.options.linesPer100ms ?? 2000, stepMs: this.options.stepMs ?? 30 });
+      { linesPer100ms: this.options.linesPer100ms ?? 2000, stepMs: this.options.stepMs ?? 30, ...(this.options.remote ? { report: (p: string, body: Record<string, unknown>) => this.report(p, body) } : {}) });
     this.servers.set(uuid, s);
     return s;
   }
@@ -68,6 +79,7 @@ export class FakeWings {
     app.use('/api', (req, _res, next) => { this.requests.push({ method: req.method, path: req.baseUrl + req.path, body: req.body as unknown }); next(); });
     app.get('/download/backup', (req, res) => void this.download(req, res, 'backup'));
     app.get('/download/file', (req, res) => void this.download(req, res, 'file'));
+    app.post('/upload/file', express.raw({ type: () => true, limit: '50mb' }), (req, res) => void this.upload(req, res));
     app.use('/api', (req, res, next) => this.authorize(req, res, next));
     app.get('/api/system', (_req, res) => { res.json({ architecture: 'amd64', cpu_count: os.cpus().length, kernel_version: os.release(), os: 'linux', version: this.version }); });
     app.get('/api/servers', (_req, res) => { res.json([...this.servers.values()].map((s) => ({ state: s.state, is_suspended: false, utilization: s.utilization() }))); });
@@ -158,14 +170,66 @@ export class FakeWings {
     next();
   }
 
+  /** What the node told the panel's remote API, and how the panel answered. */
+  readonly reports: { path: string; body: Record<string, unknown>; status: number }[] = [];
+
+  private async report(p: string, body: Record<string, unknown>): Promise<void> {
+    const remote = this.options.remote;
+    if (!remote) return;
+    let status = 0;
+    try {
+      const res = await fetch(new URL(p, remote.url), {
+        method: 'POST', body: JSON.stringify(body),
+        headers: { authorization: `Bearer ${remote.tokenId}.${this.options.token}`, 'content-type': 'application/json', accept: 'application/json' },
+      });
+      status = res.status;
+    } catch { status = -1; }
+    this.reports.push({ path: p, body, status });
+  }
+
+  /** The signed token of a download or upload: HS256 with the node token, not expired, its `unique_id` honoured once. */
+  private async transferClaims(req: Request): Promise<{ server: FakeServer; claims: { backup_uuid?: string; file_path?: string } }> {
+    const { payload } = await jwtVerify(String(req.query.token ?? ''), new TextEncoder().encode(this.options.token), { algorithms: ['HS256'] });
+    const p = payload as { server_uuid?: string; backup_uuid?: string; file_path?: string; unique_id?: string };
+    const server = this.servers.get(String(p.server_uuid));
+    if (!server || !p.unique_id || this.usedTransfers.has(p.unique_id)) throw new Error('invalid');
+    this.usedTransfers.add(p.unique_id);
+    return { server, claims: p };
+  }
+
+  /**
+   * Wings' `POST /upload/file?token=&directory=`: multipart `files` fields, each written to `directory/<filename>`
+   * inside the volume, none larger than the node's upload limit; 200 with no body.
+   */
+  private async upload(req: Request, res: Response): Promise<void> {
+    let server: FakeServer;
+    try { ({ server } = await this.transferClaims(req)); } catch {
+      res.status(403).json({ error: 'You are not authorized to access this endpoint.' });
+      return;
+    }
+    this.uploads.push({ server: server.uuid, directory: String(req.query.directory ?? '/') });
+    const boundary = /boundary="?([^";]+)"?/i.exec(req.get('content-type') ?? '')?.[1];
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!boundary) { res.status(400).json({ error: 'Failed to get multipart form data from request.' }); return; }
+    const files = multipartFiles(body, boundary);
+    if (files.length === 0) { res.status(400).json({ error: 'No files were attached to the request.' }); return; }
+    try {
+      for (const f of files) {
+        if (f.data.length > (this.options.uploadLimitBytes ?? 100 * 1024 * 1024)) throw new WingsFileError(400, `File "${f.name}" is larger than the maximum file upload size.`);
+        const target = inVolume(server, path.posix.join(String(req.query.directory ?? '/'), f.name));
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, f.data);
+      }
+      res.status(200).end();
+    } catch (err) {
+      res.status(err instanceof WingsFileError ? err.status : 500).json({ error: err instanceof Error ? err.message : 'error' });
+    }
+  }
+
   /** Wings' signed downloads: HS256 JWT with the node token; `unique_id` is honoured once. */
   private async download(req: Request, res: Response, kind: 'backup' | 'file'): Promise<void> {
     try {
-      const { payload } = await jwtVerify(String(req.query.token ?? ''), new TextEncoder().encode(this.options.token), { algorithms: ['HS256'] });
-      const p = payload as { server_uuid?: string; backup_uuid?: string; file_path?: string; unique_id?: string };
-      const s = this.servers.get(String(p.server_uuid));
-      if (!s || !p.unique_id || this.usedDownloads.has(p.unique_id)) throw new Error('invalid');
-      this.usedDownloads.add(p.unique_id);
+      const { server: s, claims: p } = await this.transferClaims(req);
       const file = kind === 'backup' ? (safeName(p.backup_uuid) ? s.backupPath(String(p.backup_uuid)) : '') : inVolume(s, String(p.file_path));
       if (!file || !exists(file)) { res.status(404).json({ error: 'The requested resource was not found on the system.' }); return; }
       res.setHeader('Content-Length', String(statSync(file).size));
@@ -186,3 +250,20 @@ export class FakeWings {
 
 const safeName = (s: unknown): boolean => typeof s === 'string' && /^[0-9a-f-]{36}$/.test(s);
 function exists(file: string): boolean { try { statSync(file); return true; } catch { return false; } }
+
+/** The file parts (those with a filename) of a multipart body. */
+function multipartFiles(body: Buffer, boundary: string): { name: string; data: Buffer }[] {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const out: { name: string; data: Buffer }[] = [];
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const next = body.indexOf(delimiter, at + delimiter.length);
+    if (next < 0) break;
+    const part = body.subarray(at + delimiter.length + 2, next - 2);
+    const split = part.indexOf('\r\n\r\n');
+    const name = split >= 0 ? /filename="([^"]*)"/.exec(part.subarray(0, split).toString('utf8'))?.[1] : undefined;
+    if (name !== undefined && split >= 0) out.push({ name, data: part.subarray(split + 4) });
+    at = next;
+  }
+  return out;
+}
