@@ -96,7 +96,7 @@ describe('the admin infrastructure pages', () => {
     const [node] = await rows("SELECT id FROM nodes WHERE name = 'eu-1a'");
     await panel.app.pool.query("INSERT INTO servers (uuid, identifier, name, owner_id, node_id, startup_command, created_at, updated_at) VALUES (UUID(), 'ab12cd34', 'on eu-1a', ?, ?, 'x', NOW(), NOW())", [superAdmin.id, node?.id]);
     await moved.getByRole('button', { name: 'Delete' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('still runs 1 server');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('still has 1 server');
     await panel.app.pool.query("DELETE FROM servers WHERE identifier = 'ab12cd34'");
     await moved.getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => moved.count()).toBe(0);

@@ -75,7 +75,7 @@ describe('nodes, allocations and software through the admin API', () => {
     const server = await makeServer(panel.app.db, await makeUser(panel.app.db), { nodeId: Number(node?.id) });
     const refused = await admin.delete(`/api/application/nodes/${uuid}`);
     expect(refused.status).toBe(409);
-    expect(refused.body.errors[0].detail).toMatch(/still runs 1 server/);
+    expect(refused.body.errors[0].detail).toMatch(/still has 1 server/);
     await panel.app.pool.query('DELETE FROM servers WHERE id = ?', [server.id]);
     expect((await admin.delete(`/api/application/nodes/${uuid}`)).status).toBe(204);
     expect(await rowsOf('SELECT id FROM nodes WHERE uuid = ?', [uuid])).toEqual([]);
@@ -83,7 +83,7 @@ describe('nodes, allocations and software through the admin API', () => {
     const audit = (await auditEvents(panel)).filter((e) => e.event === 'admin:node.update' || e.event === 'admin:node.delete');
     expect(audit.map((e) => [e.event, e.properties])).toEqual([
       ['admin:node.update', { node: uuid, old: { name: 'fake', url: 'http://127.0.0.1:1' }, new: { name: 'fake-moved', url: wings.url } }],
-      ['admin:node.delete', { node: uuid, old: { name: 'fake-moved', url: wings.url } }],
+      ['admin:node.delete', { node: uuid, old: { name: 'fake-moved', url: wings.url, token_id: 'GGGGGGGGGGGGGGGG' } }],
     ]);
   });
 });

@@ -1,14 +1,15 @@
-import { countNodeServers, deleteNode, findNodeByUuid, listNodes, lockNode, updateNode } from '@db/repositories/nodes';
+import { countNodeServers, findNodeByUuid, listNodes, lockNode, updateNode as updateNodeRow } from '@db/repositories/nodes';
 import type { NodeRow } from '@db/schema/servers';
 import type { AppContext } from '../../context';
-import { conflict, HttpError, notFound } from '../../http/errors';
+import { HttpError, notFound } from '../../http/errors';
 import type { Actor } from '../../http/types';
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '../../auth/api-key-token';
 import { createNode } from '../nodes/create-node';
+import { deleteNode, updateNode } from '../nodes/manage-node';
 import { encryptNodeToken } from '../nodes/node-token';
 import { testNode } from '../nodes/test-node';
-import { diff, logAdminAction } from './audit';
+import { logAdminAction } from './audit';
 
 /** Wings nodes under admin keys (DESIGN §19, §21): the CLI's `node:*`, each change audited in its transaction. */
 export const nodeItem = (n: NodeRow, servers?: number) => ({
@@ -34,43 +35,15 @@ export async function createNodeAsAdmin(app: AppContext, actor: Actor, input: { 
 
 /** Renames a node or moves it to a new address (scheme, host, port). Its token and servers stay. */
 export async function updateNodeAsAdmin(app: AppContext, actor: Actor, uuid: string, patch: { name?: string | undefined; url?: string | undefined }) {
-  return app.db.transaction(async (tx) => {
-    const node = await lockNode(tx, uuid);
-    if (!node) throw notFound();
-    const next = { name: patch.name ?? node.name, url: patch.url !== undefined ? new URL(patch.url).origin : node.url };
-    const change = diff({ name: node.name, url: node.url }, next);
-    if (change) {
-      await updateNode(tx, node.id, next);
-      await logAdminAction(tx, app.clock, actor, 'node.update', { node: node.uuid, ...change });
-    }
-    return nodeItem({ ...node, ...next }, await countNodeServers(tx, node.id));
+  const node = await updateNode(app.db, app.clock, actor, app.secrets.appKey, uuid, {
+    ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.url !== undefined ? { url: patch.url } : {}),
   });
+  return nodeItem(node, await countNodeServers(app.db, node.id));
 }
 
-const isRowReferenced = (err: unknown): boolean => {
-  const cause = (err as { cause?: { code?: string } } | null)?.cause ?? err;
-  return (cause as { code?: string } | null)?.code === 'ER_ROW_IS_REFERENCED_2';
-};
-
-/**
- * Removes a node no server uses (409 otherwise: move or delete its servers first). Its allocation pool and private
- * networks go with it; database hosts tied to it then serve every node.
- */
+/** Removes a node no server uses (409 otherwise), as `node:delete`. */
 export async function deleteNodeAsAdmin(app: AppContext, actor: Actor, uuid: string): Promise<void> {
-  try {
-    await app.db.transaction(async (tx) => {
-      const node = await lockNode(tx, uuid);
-      if (!node) throw notFound();
-      const n = await countNodeServers(tx, node.id);
-      if (n > 0) throw conflict(`The node "${node.name}" still runs ${n} server${n === 1 ? '' : 's'}; delete or move them first.`);
-      await deleteNode(tx, node.id);
-      await logAdminAction(tx, app.clock, actor, 'node.delete', { node: node.uuid, old: { name: node.name, url: node.url } });
-    });
-  } catch (err) {
-    // A server created on the node in the meantime holds it through its foreign key.
-    if (isRowReferenced(err)) throw conflict('A server was just created on this node; delete or move it first.');
-    throw err;
-  }
+  await deleteNode(app.db, app.clock, actor, uuid);
 }
 
 /**
@@ -101,7 +74,7 @@ export async function rotateNodeTokenAsAdmin(app: AppContext, actor: Actor, uuid
     if (!node) throw notFound();
     const tokenId = randomBytes(8).toString('hex');
     const secret = randomBytes(32).toString('base64url');
-    await updateNode(tx, node.id, { tokenId, tokenHash: sha256(secret), tokenEncrypted: encryptNodeToken(app.secrets.appKey, secret) });
+    await updateNodeRow(tx, node.id, { tokenId, tokenHash: sha256(secret), tokenEncrypted: encryptNodeToken(app.secrets.appKey, secret) });
     await logAdminAction(tx, app.clock, actor, 'node.token', { node: node.uuid, old: { token_id: node.tokenId }, new: { token_id: tokenId } });
     return { ...nodeItem({ ...node, tokenId }), meta: { token: `${tokenId}.${secret}` } };
   });

@@ -3,11 +3,10 @@
  * (`node:update`, `node:delete`) and the admin API, each change committed in one transaction with its
  * `admin:node.*` audit row. The node's secret never appears in the audit row: a new token shows as `token: "changed"`.
  */
-import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '@db/client';
-import { findNodeByTokenId, findNodeByUuid } from '@db/repositories/nodes';
-import { nodes, servers, type NodeRow } from '@db/schema/servers';
+import { countNodeServers, deleteNode as deleteNodeRow, findNodeByTokenId, lockNode, updateNode as updateNodeRow } from '@db/repositories/nodes';
+import type { NodeRow } from '@db/schema/servers';
 import { sha256 } from '../../auth/api-key-token';
 import type { Clock } from '../../context';
 import { conflict, fromZod, notFound, validationError } from '../../http/errors';
@@ -30,36 +29,34 @@ export type NodeChanges = z.input<typeof changes>;
 /** What the audit row may say about a node. */
 const shown = (n: NodeRow) => ({ name: n.name, url: n.url, token_id: n.tokenId });
 
-async function mustFind(db: Database, uuid: string): Promise<NodeRow> {
-  const node = await findNodeByUuid(db, uuid);
+async function mustLock(db: Database, uuid: string): Promise<NodeRow> {
+  const node = await lockNode(db, uuid);
   if (!node) throw notFound(`No node has the uuid ${uuid}.`);
   return node;
 }
 
 /**
- * Changes a node's name, URL or token pair. A running panel picks the new URL and token up within 30 s (its routing
- * daemon re-reads each node's row that often and retargets the node's daemon in place; an admin route in the same
- * process can call `RoutingDaemon.reread(nodeId, true)` to make it immediate).
+ * Changes a node's name, URL or token pair; a change that changes nothing writes nothing. A running panel picks the
+ * new URL and token up within 30 s (its routing daemon re-reads each node's row that often and retargets the node's
+ * daemon in place; an admin route in the same process can call `RoutingDaemon.reread(nodeId, true)` to make it
+ * immediate).
  */
 export async function updateNode(db: Database, clock: Clock, actor: Actor | null, appKey: string, uuid: string, raw: NodeChanges): Promise<NodeRow> {
   const parsed = changes.safeParse(raw);
   if (!parsed.success) throw fromZod(parsed.error);
   const c = parsed.data;
-  const before = await mustFind(db, uuid);
-  if (c.tokenId && c.tokenId !== before.tokenId && await findNodeByTokenId(db, c.tokenId)) {
-    throw validationError('token_id', 'A node with this token_id is already registered.', 'unique');
-  }
-  const set: Partial<typeof nodes.$inferInsert> = {
-    ...(c.name !== undefined ? { name: c.name } : {}),
-    ...(c.url !== undefined ? { url: new URL(c.url).origin } : {}),
-    ...(c.tokenId !== undefined && c.token !== undefined ? { tokenId: c.tokenId, tokenHash: sha256(c.token), tokenEncrypted: encryptNodeToken(appKey, c.token) } : {}),
-  };
-  if (Object.keys(set).length === 0) throw validationError('name', 'Give at least one of --name, --url or --token-id with --token.', 'required');
+  const token = c.tokenId !== undefined && c.token !== undefined ? { tokenId: c.tokenId, tokenHash: sha256(c.token), tokenEncrypted: encryptNodeToken(appKey, c.token) } : {};
+  if (c.name === undefined && c.url === undefined && c.tokenId === undefined) throw validationError('name', 'Give at least one change: a name, a URL, or a token_id with its token.', 'required');
   return db.transaction(async (tx) => {
-    await tx.update(nodes).set(set).where(eq(nodes.id, before.id));
-    const after = await findNodeByUuid(tx, uuid) as NodeRow;
+    const before = await mustLock(tx, uuid);
+    if (c.tokenId && c.tokenId !== before.tokenId && await findNodeByTokenId(tx, c.tokenId)) {
+      throw validationError('token_id', 'A node with this token_id is already registered.', 'unique');
+    }
+    const after: NodeRow = { ...before, ...(c.name !== undefined ? { name: c.name } : {}), ...(c.url !== undefined ? { url: new URL(c.url).origin } : {}), ...token };
     const changed = diff(shown(before), shown(after));
-    const tokenChanged = set.tokenHash !== undefined && set.tokenHash !== before.tokenHash;
+    const tokenChanged = after.tokenHash !== before.tokenHash;
+    if (!changed && !tokenChanged) return before;
+    await updateNodeRow(tx, before.id, { name: after.name, url: after.url, ...token });
     await logAdminAction(tx, clock, actor, 'node.update', {
       node: uuid,
       old: { ...(changed?.old ?? {}), ...(tokenChanged ? { token: 'previous' } : {}) },
@@ -69,16 +66,28 @@ export async function updateNode(db: Database, clock: Clock, actor: Actor | null
   });
 }
 
-/** Deletes a node that no server is on any more (409 otherwise: move or delete its servers first). */
+const isRowReferenced = (err: unknown): boolean => {
+  const cause = (err as { cause?: { code?: string } } | null)?.cause ?? err;
+  return (cause as { code?: string } | null)?.code === 'ER_ROW_IS_REFERENCED_2';
+};
+
+/**
+ * Deletes a node that no server is on any more (409 otherwise: move or delete its servers first). Its allocation
+ * pool and private networks go with it; database hosts tied to it then serve every node.
+ */
 export async function deleteNode(db: Database, clock: Clock, actor: Actor | null, uuid: string): Promise<NodeRow> {
-  const node = await mustFind(db, uuid);
-  return db.transaction(async (tx) => {
-    // Locks the node's servers' rows, so a server cannot be put on the node between the count and the delete.
-    const [row] = await tx.select({ n: sql<number>`count(*)` }).from(servers).where(eq(servers.nodeId, node.id)).for('update');
-    const count = Number(row?.n ?? 0);
-    if (count > 0) throw conflict(`The node "${node.name}" still has ${count} server${count === 1 ? '' : 's'}: move or delete them first.`);
-    await tx.delete(nodes).where(eq(nodes.id, node.id));
-    await logAdminAction(tx, clock, actor, 'node.delete', { node: uuid, old: shown(node) });
-    return node;
-  });
+  try {
+    return await db.transaction(async (tx) => {
+      const node = await mustLock(tx, uuid);
+      const count = await countNodeServers(tx, node.id);
+      if (count > 0) throw conflict(`The node "${node.name}" still has ${count} server${count === 1 ? '' : 's'}: move or delete them first.`);
+      await deleteNodeRow(tx, node.id);
+      await logAdminAction(tx, clock, actor, 'node.delete', { node: uuid, old: shown(node) });
+      return node;
+    });
+  } catch (err) {
+    // A server created on the node in the meantime holds it through its foreign key.
+    if (isRowReferenced(err)) throw conflict('A server was just created on this node: move or delete it first.');
+    throw err;
+  }
 }
