@@ -40,6 +40,16 @@ describe('LocalDaemon', () => {
     await until(() => daemon.status(s) === 'offline', 'offline');
   });
 
+  it('does not keep the size of a walk that was running when the directory changed', async () => {
+    const s = server('node sample-game-server.mjs');
+    const walking = daemon.stats(s); // walks the empty directory
+    await daemon.power(s, 'start'); // provisions the sample server while that walk is still under way
+    await walking;
+    expect((await daemon.stats(s)).diskBytes).toBeGreaterThan(0);
+    await daemon.power(s, 'kill');
+    await until(() => daemon.status(s) === 'offline', 'offline');
+  });
+
   it('copies the bundled sample into a new server directory and runs it from there', async () => {
     const s = server('node sample-game-server.mjs');
     const events = record(s);

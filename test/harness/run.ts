@@ -29,9 +29,15 @@ export async function runTests(args: string[]): Promise<number> {
     ensureUi();
     const env = { ...process.env, COHOST_TEST_DB_URL: base, NODE_ENV: 'test' };
     const vitest = path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
-    const argv = bench
-      ? [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'test', 'bench', 'index.ts'), ...forward]
-      : [vitest, 'run', ...forward];
+    // BENCH_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", which NODE_OPTIONS refuses) go to the benchmarks'
+    // process, the one the panel under test runs in; tsx is then loaded with --import so the flags are that process's.
+    const benchFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    const benchIndex = path.join(ROOT, 'test', 'bench', 'index.ts');
+    const argv = !bench
+      ? [vitest, 'run', ...forward]
+      : benchFlags.length
+        ? [...benchFlags, '--import', 'tsx', benchIndex, ...forward]
+        : [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), benchIndex, ...forward];
     return await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: 'inherit' });
       child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));

@@ -39,6 +39,7 @@ export interface LocalDaemonOptions {
 export class LocalDaemon implements Daemon {
   private readonly processes = new Map<string, ServerProcess>();
   private readonly disk = new Map<string, { at: number; bytes: number }>();
+  private readonly diskWalks = new Map<string, Promise<number>>();
   /** Subscribers per server for the events the panel publishes (backups), beside the process's own. */
   private readonly published = new Map<string, Set<DaemonListener>>();
   private readonly backups: LocalBackups;
@@ -60,7 +61,7 @@ export class LocalDaemon implements Daemon {
     const proc = this.process(server);
     if (action === 'start' || action === 'restart') {
       if (this.installing.has(server.uuid)) throw new DaemonStateError('The server is installing.');
-      this.disk.delete(server.uuid);
+      this.forgetDisk(server.uuid);
       // Command, environment, done marker and stop are read afresh at every start (DESIGN §14).
       proc.configure(this.processOptions(server));
     }
@@ -99,13 +100,27 @@ export class LocalDaemon implements Daemon {
     };
   }
 
-  /** The size of the server's directory, walked at most every DISK_TTL_MS (a large world is slow to walk). */
-  private async diskBytes(server: DaemonServer): Promise<number> {
+  /**
+   * The size of the server's directory, walked at most every DISK_TTL_MS (a large world is slow to walk); callers
+   * while a walk runs share it. A walk running when the figure is forgotten (`forgetDisk`) does not store its result.
+   */
+  private diskBytes(server: DaemonServer): Promise<number> {
     const cached = this.disk.get(server.uuid);
-    if (cached && Date.now() - cached.at < DISK_TTL_MS) return cached.bytes;
-    const bytes = await directorySize(this.serverDir(server));
-    this.disk.set(server.uuid, { at: Date.now(), bytes });
-    return bytes;
+    if (cached && Date.now() - cached.at < DISK_TTL_MS) return Promise.resolve(cached.bytes);
+    const running = this.diskWalks.get(server.uuid);
+    if (running) return running;
+    const walk: Promise<number> = directorySize(this.serverDir(server)).then((bytes) => {
+      if (this.diskWalks.get(server.uuid) === walk) this.disk.set(server.uuid, { at: Date.now(), bytes });
+      return bytes;
+    }).finally(() => { if (this.diskWalks.get(server.uuid) === walk) this.diskWalks.delete(server.uuid); });
+    this.diskWalks.set(server.uuid, walk);
+    return walk;
+  }
+
+  /** The directory changed (start, install, restore, received files): the next figure is walked afresh. */
+  private forgetDisk(uuid: string): void {
+    this.disk.delete(uuid);
+    this.diskWalks.delete(uuid);
   }
 
   status(server: DaemonServer): ServerState {
@@ -127,7 +142,7 @@ export class LocalDaemon implements Daemon {
         cwd, spec, baseEnv: this.baseEnv(server), timeoutMs: this.options.installTimeoutMs ?? 15 * 60_000,
         output: (lines) => proc.publish({ type: 'install output', lines }), signal: abort.signal,
       }).catch((err: unknown): InstallResult => ({ successful: false, exitCode: null, detail: (err as Error).message }));
-      this.disk.delete(server.uuid);
+      this.forgetDisk(server.uuid);
       proc.publish({ type: 'install completed', successful: result.successful });
       return result;
     } finally {
@@ -152,7 +167,7 @@ export class LocalDaemon implements Daemon {
     try {
       await this.backups.restore(server.uuid, uuid, options.truncate, path.join(path.resolve(this.options.dataDir), 'trash', server.uuid));
     } finally {
-      this.disk.delete(server.uuid);
+      this.forgetDisk(server.uuid);
     }
   }
 
@@ -176,7 +191,7 @@ export class LocalDaemon implements Daemon {
 
   /** Writes into the server's directory; the archive scratch space is `DATA_DIR/migrations`, outside every root. */
   receive(server: DaemonServer, maxBytes: number): FileReceiver {
-    this.disk.delete(server.uuid);
+    this.forgetDisk(server.uuid);
     const scratch = path.join(path.resolve(this.options.dataDir), 'migrations');
     return new LocalFileReceiver(this.serverDir(server), scratch, maxBytes, (event) => this.process(server).publish(event));
   }
