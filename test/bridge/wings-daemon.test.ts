@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { createServer } from 'node:net';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +116,20 @@ describe('WingsDaemon errors', () => {
     const err = await slow.daemon.stats(s).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 502, message: expect.stringContaining('did not answer') });
     await slow.close();
+  });
+
+  it('reuses keep-alive connections to the node without piling a listener onto them per request', async () => {
+    // Each request watches its socket's connect to tell "cannot be reached" (503) from "closed the connection" (502);
+    // on a reused socket that event never comes, so a listener left there would grow by one per request.
+    const s = await fx.newServer();
+    for (let i = 0; i < 30; i++) await fx.daemon.stats(s);
+    const host = new URL(fx.node.url).host;
+    const sockets = Object.entries(http.globalAgent.freeSockets).filter(([name]) => name.startsWith(host)).flatMap(([, list]) => list ?? []);
+    expect(sockets.length).toBeGreaterThan(0);
+    for (const socket of sockets) {
+      expect(socket.listenerCount('connect')).toBeLessThanOrEqual(1);
+      expect(socket.listenerCount('secureConnect')).toBeLessThanOrEqual(1);
+    }
   });
 
   it('keeps Wings\' own refusal: a wrong node token is a 403 from the node', async () => {

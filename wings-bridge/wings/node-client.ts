@@ -80,9 +80,12 @@ export class NodeClient {
       const requestTimer = setTimeout(() => req.destroy(unavailable(this.node, 502, `did not answer within ${this.timeouts.requestMs / 1000} s`)), this.timeouts.requestMs);
       const done = () => { clearTimeout(connectTimer); clearTimeout(requestTimer); };
       req.on('socket', (socket) => {
-        if (!socket.connecting) connected = true;
-        socket.once('connect', () => { connected = true; });
-        socket.once('secureConnect', () => { connected = true; });
+        // A reused keep-alive socket is connected already: watching it for a connect that never comes would leave one
+        // listener on it per request.
+        if (!socket.connecting) { connected = true; return; }
+        const up = (): void => { connected = true; socket.off('connect', up); socket.off('secureConnect', up); };
+        socket.on('connect', up);
+        socket.on('secureConnect', up);
       });
       req.on('response', (res) => { done(); resolve({ status: res.statusCode ?? 502, headers: res.headers, body: res }); });
       req.on('error', (err) => {
