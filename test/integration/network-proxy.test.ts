@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -27,11 +27,14 @@ afterAll(async () => { await panel?.close(); });
 interface Proxied { status: number; headers: http.IncomingHttpHeaders; text: string; json: () => Record<string, unknown> }
 
 /** A request to the proxy with a chosen Host header (fetch cannot set one). */
-function viaProxy(port: number, host: string, pathname = '/', options: { tls?: boolean; method?: string; body?: string } = {}): Promise<Proxied> {
+function viaProxy(
+  port: number, host: string, pathname = '/',
+  options: { tls?: boolean; method?: string; body?: string | Buffer; headers?: Record<string, string> } = {},
+): Promise<Proxied> {
   return new Promise((resolve, reject) => {
     const lib = options.tls ? https : http;
     const req = lib.request({
-      host: '127.0.0.1', port, path: pathname, method: options.method ?? 'GET', headers: { host },
+      host: '127.0.0.1', port, path: pathname, method: options.method ?? 'GET', headers: { ...options.headers, host },
       ...(options.tls ? { servername: host, rejectUnauthorized: false } : {}),
     }, (res) => {
       let text = '';
@@ -121,6 +124,53 @@ describe('the reverse proxy', () => {
       expect(await wsRoundTrip(port, host, 'hi')).toEqual({ refused: 403 });
       await o.post(`${base}/${id}`, { websocket: true });
       expect(await wsRoundTrip(port, host, 'hi')).toEqual({ reply: `echo:${primary.port}:hi` });
+    } finally {
+      await killToOffline(panel.app, server);
+    }
+  });
+
+  it('forwards end to end: hop-by-hop headers dropped, the X-Forwarded chain appended, bodies whole either way', async () => {
+    const { server, primary, o, base } = await world();
+    const host = domain();
+    await o.post(base, { domain: host, allocation_id: primary.id });
+    const silent = await giveAllocation(panel.app.db, server, '127.0.0.1', await freePort());
+    const deaf = domain();
+    await o.post(base, { domain: deaf, allocation_id: silent.id });
+    await startWithSpec(panel.app, server);
+    try {
+      const port = panel.proxyPort as number;
+      const sent = await viaProxy(port, host, '/h', {
+        headers: { connection: 'keep-alive, x-secret-hop', 'x-secret-hop': 'no', 'x-end': 'yes', 'x-forwarded-for': '203.0.113.9', te: 'trailers' },
+      });
+      const headers = sent.json().headers as Record<string, string>;
+      expect(headers['x-end']).toBe('yes');
+      expect(headers).not.toHaveProperty('x-secret-hop');
+      expect(headers).not.toHaveProperty('te');
+      expect(headers['x-forwarded-for']).toBe('203.0.113.9,127.0.0.1');
+      expect(headers['x-forwarded-proto']).toBe('http');
+      expect(headers['x-forwarded-port']).toBe(String(port));
+      expect(headers['x-forwarded-host']).toBe(host);
+      expect(headers.host).toBe(host);
+
+      const cookies = await viaProxy(port, host, '/cookies');
+      expect(cookies.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+      expect(cookies.headers).not.toHaveProperty('x-hop');
+
+      // 3 MiB up with a length, and chunked (no length), arrive byte for byte.
+      const big = randomBytes(3 << 20);
+      const sha = createHash('sha256').update(big).digest('hex');
+      const up = await viaProxy(port, host, '/upload', { method: 'PUT', body: big });
+      expect(up.json()).toMatchObject({ method: 'PUT', bodyLength: big.length, bodySha256: sha });
+      const chunked = await viaProxy(port, host, '/upload', { method: 'POST', body: big, headers: { 'transfer-encoding': 'chunked' } });
+      expect(chunked.json()).toMatchObject({ bodyLength: big.length, bodySha256: sha });
+      const head = await viaProxy(port, host, '/h', { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.text).toBe('');
+
+      // A route to an allocation nothing listens on: the server runs, its port does not answer.
+      const unanswered = await viaProxy(port, deaf, '/');
+      expect(unanswered.status).toBe(502);
+      expect(unanswered.headers['x-cohost-proxy']).toBe('unreachable');
     } finally {
       await killToOffline(panel.app, server);
     }

@@ -1,3 +1,4 @@
+import type { ServerState } from '@bridge/daemon';
 import type { ProxyRouteWithTarget } from '@db/repositories/network-proxy';
 import type { ServerRow } from '@db/schema/servers';
 import { proxyEnabled } from '../../config';
@@ -7,10 +8,16 @@ import type { AppContext } from '../../context';
 export type ProxyRouteStatus = 'active' | 'server_stopped' | 'server_suspended' | 'proxy_disabled';
 
 export async function proxyRouteStatus(app: AppContext, server: ServerRow): Promise<ProxyRouteStatus> {
+  return proxyRouteStatusNow(app, server);
+}
+
+/** The same decision, synchronous when the daemon knows the state without asking (the proxy's hot path). */
+export function proxyRouteStatusNow(app: AppContext, server: ServerRow): ProxyRouteStatus | Promise<ProxyRouteStatus> {
   if (!proxyEnabled(app.config)) return 'proxy_disabled';
   if (server.suspended) return 'server_suspended';
-  const state = await app.daemon.status({ uuid: server.uuid, startupCommand: server.startupCommand, nodeId: server.nodeId });
-  return state === 'offline' || state === 'stopping' ? 'server_stopped' : 'active';
+  const state = app.daemon.status({ uuid: server.uuid, startupCommand: server.startupCommand, nodeId: server.nodeId });
+  const decide = (s: ServerState): ProxyRouteStatus => (s === 'offline' || s === 'stopping' ? 'server_stopped' : 'active');
+  return state instanceof Promise ? state.then(decide) : decide(state);
 }
 
 /** The `proxy_route` item: the route, its target allocation and its live status. */

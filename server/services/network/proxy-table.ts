@@ -6,20 +6,22 @@ import type { AppContext } from '../../context';
  * costs no database round trip per request. Misses are cached too (a scan of random hosts cannot hammer the db).
  */
 export class ProxyTable {
-  private readonly entries = new Map<string, { at: number; value: Promise<ProxyLookup | null> }>();
+  private readonly entries = new Map<string, { at: number; value: Promise<ProxyLookup | null>; settled?: { found: ProxyLookup | null } }>();
 
   constructor(private readonly app: AppContext) {}
 
-  lookup(host: string): Promise<ProxyLookup | null> {
+  /** The route for `host`: the cached answer itself when it has arrived (no promise hop per request), else a promise. */
+  lookup(host: string): ProxyLookup | null | Promise<ProxyLookup | null> {
     const ttl = this.app.config.PROXY_ROUTE_CACHE_MS;
     const now = Date.now();
     const hit = this.entries.get(host);
-    if (hit && now - hit.at < ttl) return hit.value;
+    if (hit && now - hit.at < ttl) return hit.settled ? hit.settled.found : hit.value;
     const value = findProxyRouteByDomain(this.app.db, host);
     if (ttl > 0) {
       if (this.entries.size > 10_000) this.entries.clear();
-      this.entries.set(host, { at: now, value });
-      value.catch(() => this.entries.delete(host));
+      const entry: { at: number; value: Promise<ProxyLookup | null>; settled?: { found: ProxyLookup | null } } = { at: now, value };
+      this.entries.set(host, entry);
+      value.then((found) => { entry.settled = { found }; }, () => this.entries.delete(host));
     }
     return value;
   }

@@ -10,7 +10,8 @@ import type { ProxyLookup } from '@db/repositories/network-proxy';
 import { ConfigError, proxyEnabled, type Config } from '../../config';
 import type { AppContext } from '../../context';
 import { refuseUpgrade, sendRefusal, type ProxyRefusal } from './proxy-pages';
-import { proxyRouteStatus } from './proxy-route-item';
+import { proxyRouteStatusNow, type ProxyRouteStatus } from './proxy-route-item';
+import { forward, UpstreamPools } from './proxy-forward';
 import { hostOf, ProxyTable, underPrefix } from './proxy-table';
 
 export interface ReverseProxy {
@@ -44,39 +45,51 @@ function tlsOptions(config: Config): https.ServerOptions | null {
 }
 
 /** Why a looked-up route must not be forwarded now, or null to forward it. */
-async function refusalFor(app: AppContext, found: ProxyLookup | null, url: string | undefined): Promise<ProxyRefusal | null> {
+function refusalFor(app: AppContext, found: ProxyLookup | null, url: string | undefined): ProxyRefusal | null | Promise<ProxyRefusal | null> {
   if (!found) return 'unknown_host';
   if (!underPrefix(url, found.route.pathPrefix)) return 'outside_prefix';
-  const status = await proxyRouteStatus(app, found.server);
-  if (status === 'server_suspended') return 'server_suspended';
-  if (status === 'server_stopped') return 'server_stopped';
-  return null;
+  const status = proxyRouteStatusNow(app, found.server);
+  const decide = (s: ProxyRouteStatus): ProxyRefusal | null => (s === 'server_suspended' || s === 'server_stopped' ? s : null);
+  return status instanceof Promise ? status.then(decide) : decide(status);
+}
+
+/** `f(value)` now when `value` is already there, after it when it is a promise (no microtask on the hot path). */
+function then<T, R>(value: T | Promise<T>, f: (v: T) => R | Promise<R>): R | Promise<R> {
+  return value instanceof Promise ? value.then(f) : f(value);
 }
 
 /**
- * Cohost's reverse proxy (DESIGN §17) on PROXY_PORT, built on http-proxy-3: routes by Host (and path prefix) to the
- * route's allocation, which is always one of its own server's; upgrades websockets when the route allows; stops
- * while the server is suspended or stopped, with a page that says so. Null when the proxy is not enabled.
+ * Cohost's reverse proxy (DESIGN §17) on PROXY_PORT, built on undici (HTTP) and http-proxy-3 (websockets): routes
+ * by Host (and path prefix) to the route's allocation, which is always one of its own server's; upgrades websockets
+ * when the route allows; stops while the server is suspended or stopped, with a page that says so. Null when the
+ * proxy is not enabled.
  */
 export async function startReverseProxy(app: AppContext): Promise<ReverseProxy | null> {
   const { config } = app;
   if (!proxyEnabled(config)) return null;
   const tls = tlsOptions(config);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
-  const proxy = createProxyServer({ xfwd: true, agent, proxyTimeout: 60_000 });
+  // HTTP goes through undici's keep-alive pools; websocket upgrades through http-proxy-3 (docs/network.md).
+  const pools = new UpstreamPools(60_000);
+  const proxy = createProxyServer({ xfwd: true, proxyTimeout: 60_000 });
   const table = new ProxyTable(app);
   const target = (found: ProxyLookup) => ({ host: internalAddress(found.allocation), port: found.allocation.port });
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const host = hostOf(req.headers.host);
-    table.lookup(host).then(async (found) => {
-      const refusal = await refusalFor(app, found, req.url);
-      if (refusal || !found) { sendRefusal(res, refusal ?? 'unknown_host', host); return; }
-      proxy.web(req, res, { target: target(found) }, () => sendRefusal(res, 'unreachable', host));
-    }, (err: unknown) => {
+    const failed = (err: unknown) => {
       app.logger.error({ err, host }, 'proxy route lookup failed');
       sendRefusal(res, 'unreachable', host);
-    });
+    };
+    try {
+      const done = then(table.lookup(host), (found) => then(refusalFor(app, found, req.url), (refusal) => {
+        if (refusal || !found) { sendRefusal(res, refusal ?? 'unknown_host', host); return; }
+        const to = target(found);
+        forward(pools.get(to.host, to.port), req, res, tls !== null, () => sendRefusal(res, 'unreachable', host));
+      }));
+      if (done instanceof Promise) done.catch(failed);
+    } catch (err) {
+      failed(err);
+    }
   };
   const upgraded = new Set<Socket>();
   const onUpgrade = (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
@@ -84,7 +97,7 @@ export async function startReverseProxy(app: AppContext): Promise<ReverseProxy |
     socket.on('close', () => upgraded.delete(socket));
     socket.on('error', () => socket.destroy());
     const host = hostOf(req.headers.host);
-    table.lookup(host).then(async (found) => {
+    Promise.resolve(table.lookup(host)).then(async (found) => {
       const refusal = (await refusalFor(app, found, req.url)) ?? (found && !found.route.websocket ? 'websocket_disabled' : null);
       if (refusal || !found) { refuseUpgrade(socket, refusal ?? 'unknown_host'); return; }
       proxy.ws(req, socket, head, { target: target(found) }, () => socket.destroy());
@@ -105,7 +118,7 @@ export async function startReverseProxy(app: AppContext): Promise<ReverseProxy |
       server.closeAllConnections();
       for (const s of upgraded) s.destroy();
       proxy.close();
-      agent.destroy();
+      void pools.close();
     }),
   };
 }
