@@ -35,17 +35,22 @@ export interface PrincipalAllocation {
 }
 
 /**
- * The server's allocations in one column, primary first then by ip and port (listServerAllocations' order), so
- * GET /servers/{server} needs no second round trip for its `relationships.allocations`: `count|entry;entry…`, an
- * entry `id,port,is_default,ip,alias bytes,alias hex,notes bytes,notes hex` (`~` bytes for NULL). The free text is
- * hex-encoded so no separator can occur inside a field.
+ * The server's allocations, read in the same statement by a left join (one row per allocation, the principal's
+ * columns repeated), ordered as listServerAllocations orders them (primary first, then ip and port), so
+ * GET /servers/{server} needs no second round trip for its `relationships.allocations`.
  *
- * Measured on MariaDB 10.11 (docs/performance.md): JSON_ARRAYAGG here cost the database ~150 µs of CPU per request,
- * and so does GROUP_CONCAT over an expression wider than ~200 characters; cut to 200 hex characters (100 bytes of
- * alias or notes) it costs ~25 µs. A longer alias or note arrives cut, which its byte count shows, and a list cut by
- * `group_concat_max_len` shows by its count: either way the list is discarded and the route reads it itself.
+ * Measured on MariaDB 10.11 (docs/performance.md, fourth session): the correlated subquery this replaced cost the
+ * database ~50 µs per statement even for an empty list (a `count(*)` alone ~22 µs), the join ~20 µs for two
+ * allocations, and free text now arrives whole. At most ALLOCATION_ROWS rows are read: a server with more
+ * allocations gets `undefined` and the route reads its list itself.
  */
-const allocationsPacked = sql<string | null>`(select concat(count(*), '|', coalesce(group_concat(concat_ws(',', a.id, a.port, a.primary_server_id <=> a.server_id, a.ip, coalesce(octet_length(a.ip_alias), '~'), cast(coalesce(hex(a.ip_alias), '') as char(200)), coalesce(octet_length(a.notes), '~'), cast(coalesce(hex(a.notes), '') as char(200))) order by a.primary_server_id is null, a.ip, a.port separator ';'), '')) from ${allocations} a where a.server_id = ${servers.id})`;
+export const ALLOCATION_ROWS = 64;
+const allocationFields = {
+  allocationId: allocations.id, allocationPort: allocations.port,
+  allocationIsDefault: sql<number>`${allocations.primaryServerId} <=> ${allocations.serverId}`,
+  allocationIp: allocations.ip, allocationIpAlias: allocations.ipAlias, allocationNotes: allocations.notes,
+};
+const ALLOCATION_COLUMNS = Object.keys(allocationFields).length;
 
 type RefKind = 'uuid' | 'identifier' | 'none';
 const refKind = (ref: string | null): RefKind => (!ref ? 'none' : ref.length === 8 ? 'identifier' : 'uuid');
@@ -59,7 +64,7 @@ function serverMatch(kind: RefKind): SQL {
 
 /**
  * One selected group: a whole table (null when its primary key is null: an unmatched left join), one column, or the
- * allocations' JSON array.
+ * allocation columns of every row.
  */
 type Group = readonly [name: string, table: MySqlTable | Column | 'allocations'];
 type Mapped = ReadonlyArray<readonly [string, Column]> | Column | 'allocations';
@@ -71,7 +76,7 @@ interface Statement {
   checked: boolean;
 }
 
-function statement(query: { toSQL(): { sql: string; params: unknown[] } }, groups: readonly Group[]): Statement {
+function statement(query: Built, groups: readonly Group[]): Statement {
   const { sql: text, params } = query.toSQL();
   return {
     sql: text, params, checked: false,
@@ -82,65 +87,73 @@ function statement(query: { toSQL(): { sql: string; params: unknown[] } }, group
 const sessionGroups: Group[] = [['user', users], ['server', servers], ['subuser', subusers], ['expires', sessions.expires]];
 const apiKeyGroups: Group[] = [['key', apiKeys], ['user', users], ['server', servers], ['subuser', subusers]];
 const withAllocationsGroup = (groups: Group[], extra: boolean): Group[] => (extra ? [...groups, ['allocations', 'allocations']] : groups);
-const allocationsField = (extra: boolean): { allocations: typeof allocationsPacked } | Record<string, never> => (extra ? { allocations: allocationsPacked } : {});
+const allocationsField = (extra: boolean): typeof allocationFields | Record<string, never> => (extra ? allocationFields : {});
+
+/** The allocations' join, order and row cap when the route asked for them; one row otherwise (no join at all). */
+interface Built { toSQL(): { sql: string; params: unknown[] } }
+/** The builder methods used here, typed loosely: drizzle's select types do not survive a join added conditionally. */
+interface Joinable {
+  leftJoin(table: typeof allocations, on: SQL): Joinable;
+  orderBy(...by: Array<SQL | Column>): Joinable;
+  limit(n: number): Built;
+}
+
+function allocationsJoined(dynamic: unknown, extra: boolean): Built {
+  const q = dynamic as Joinable;
+  if (!extra) return q.limit(1);
+  return q.leftJoin(allocations, eq(allocations.serverId, servers.id))
+    .orderBy(sql`${allocations.primaryServerId} is null`, allocations.ip, allocations.port)
+    .limit(ALLOCATION_ROWS);
+}
 
 function buildSession(db: Database, kind: RefKind, extra: boolean): Statement {
-  return statement(db.select({ user: users, server: servers, subuser: subusers, expires: sessions.expires, ...allocationsField(extra) })
+  const q = db.select({ user: users, server: servers, subuser: subusers, expires: sessions.expires, ...allocationsField(extra) })
     .from(users)
     .innerJoin(sessions, eq(sessions.sessionId, sql.placeholder('sid')))
     .leftJoin(servers, serverMatch(kind))
     .leftJoin(subusers, and(eq(subusers.serverId, servers.id), eq(subusers.userId, users.id)))
     .where(eq(users.id, sql.placeholder('userId')))
-    .limit(1), withAllocationsGroup(sessionGroups, extra));
+    .$dynamic();
+  return statement(allocationsJoined(q, extra), withAllocationsGroup(sessionGroups, extra));
 }
 
 function buildApiKey(db: Database, kind: RefKind, extra: boolean): Statement {
-  return statement(db.select({ key: apiKeys, user: users, server: servers, subuser: subusers, ...allocationsField(extra) })
+  const q = db.select({ key: apiKeys, user: users, server: servers, subuser: subusers, ...allocationsField(extra) })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .leftJoin(servers, serverMatch(kind))
     .leftJoin(subusers, and(eq(subusers.serverId, servers.id), eq(subusers.userId, users.id)))
     .where(eq(apiKeys.identifier, sql.placeholder('identifier')))
-    .limit(1), withAllocationsGroup(apiKeyGroups, extra));
-}
-
-/** A hex-encoded field with its byte count; undefined when it arrived cut. */
-function unhex(bytes: string, hex: string): string | null | undefined {
-  if (bytes === '~') return null;
-  if (hex.length !== Number(bytes) * 2) return undefined;
-  return Buffer.from(hex, 'hex').toString('utf8');
-}
-
-/** Unpacks `allocationsPacked`; undefined when the list or a field came back cut (the caller then reads it itself). */
-export function unpackAllocations(raw: unknown): PrincipalAllocation[] | undefined {
-  if (raw === null || raw === undefined) return [];
-  const text = String(raw);
-  const bar = text.indexOf('|');
-  const count = Number(text.slice(0, bar));
-  if (count === 0) return [];
-  const entries = text.slice(bar + 1).split(';');
-  if (entries.length !== count) return undefined;
-  const list: PrincipalAllocation[] = [];
-  for (const entry of entries) {
-    const f = entry.split(',');
-    if (f.length !== 8) return undefined;
-    const ipAlias = unhex(f[4] as string, f[5] as string);
-    const notes = unhex(f[6] as string, f[7] as string);
-    if (ipAlias === undefined || notes === undefined) return undefined;
-    list.push({ id: Number(f[0]), port: Number(f[1]), isDefault: f[2] === '1', ip: f[3] as string, ipAlias, notes });
-  }
-  return list;
+    .$dynamic();
+  return statement(allocationsJoined(q, extra), withAllocationsGroup(apiKeyGroups, extra));
 }
 
 const mapValue = (column: Column, raw: unknown): unknown => (raw === null ? null : column.mapFromDriverValue(raw));
 
-/** Maps one array row back to `{ group: row | null | value }`, as drizzle's select would. */
-function mapRow(st: Statement, raw: unknown[], fields: FieldPacket[]): Record<string, unknown> {
+/** The allocation columns starting at `at` in every row (a left join without a match gives one row of nulls). */
+function rowAllocations(rows: readonly unknown[][], at: number): PrincipalAllocation[] | undefined {
+  if (rows.length >= ALLOCATION_ROWS) return undefined; // possibly cut: the route reads the list itself
+  const list: PrincipalAllocation[] = [];
+  for (const r of rows) {
+    if (r[at] === null) continue;
+    list.push({
+      id: mapValue(allocations.id, r[at]) as number, port: mapValue(allocations.port, r[at + 1]) as number, isDefault: Number(r[at + 2]) === 1,
+      ip: r[at + 3] as string, ipAlias: r[at + 4] as string | null, notes: r[at + 5] as string | null,
+    });
+  }
+  return list;
+}
+
+/** Maps the first array row back to `{ group: row | null | value }`, as drizzle's select would. */
+function mapRow(st: Statement, rows: unknown[][], fields: FieldPacket[]): Record<string, unknown> {
+  const raw = rows[0] as unknown[];
   let i = 0;
   const out: Record<string, unknown> = {};
   for (const [name, columns] of st.groups) {
     if (columns === 'allocations') {
-      out[name] = unpackAllocations(raw[i++]);
+      if (!st.checked && fields[i]?.name !== allocations.id.name) throw new Error(`principal query: column ${i} is ${fields[i]?.name}`);
+      out[name] = rowAllocations(rows, i);
+      i += ALLOCATION_COLUMNS;
       continue;
     }
     if (!Array.isArray(columns)) {
@@ -173,9 +186,9 @@ function run(db: Database, key: string, build: () => Statement, values: Record<s
     // The callback pool under drizzle's promise pool: no per-call stack capture.
     (db as Database & { $client: Pool }).$client.pool.execute({ sql: stmt.sql, rowsAsArray: true, dateStrings: true }, params, (err, rows, fields) => {
       if (err) return reject(err);
-      const [first] = rows as unknown[][];
+      const all = rows as unknown[][];
       try {
-        resolve(first ? mapRow(stmt, first, fields) : null);
+        resolve(all.length ? mapRow(stmt, all, fields) : null);
       } catch (e) {
         reject(e);
       }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../factories/http';
 import { and, eq, inArray } from 'drizzle-orm';
 import { allocations } from '@db/schema/network';
+import { ALLOCATION_ROWS } from '@db/repositories/principal';
 import { giveAllocation, makePool, uniqueIp } from '../factories/network';
 import { startTestPanel, type TestPanel } from '../factories/panel';
 import { makeApiKey, makeServer, makeSubuser, makeUser, TEST_PASSWORD } from '../factories/records';
@@ -76,9 +77,9 @@ describe('GET /api/client/servers/{server}', () => {
   });
 });
 
-describe('allocations packed into the guard\'s statement', () => {
-  // The guard reads the allocations as one GROUP_CONCAT column (db/repositories/principal.ts): free text must come
-  // back exactly, and a list cut short by group_concat_max_len must never be shown as if it were whole.
+describe('allocations joined into the guard\'s statement', () => {
+  // The guard reads the allocations by a left join, one row each (db/repositories/principal.ts): free text must come
+  // back exactly, and a list cut short by the row cap must never be shown as if it were whole.
   it('returns notes and aliases with separators, quotes and non-BMP characters exactly', async () => {
     const { user, server, ip } = await world(['allocation.read']);
     const notes = 'a,b;c|d~e\\f "g" \'h\' \u{1F3AE} ünï';
@@ -113,17 +114,15 @@ describe('allocations packed into the guard\'s statement', () => {
     return { client, path: `/api/client/servers/${server.uuid}` };
   }
 
-  it('returns a note longer than the packed field whole (the route reads the list itself, a second round trip)', async () => {
+  it('returns the longest note whole in the one round trip', async () => {
     const { client, path } = await serverWithPorts(2, '\u{1F3AE}'.repeat(256)); // 1,024 bytes: the longest a note can be
-    expect(await roundTrips(() => client.get(path))).toBe(2);
-    const short = await serverWithPorts(2, 'x'.repeat(100));
-    expect(await roundTrips(() => short.client.get(short.path))).toBe(1);
+    expect(await roundTrips(() => client.get(path))).toBe(1);
   });
 
-  it('falls back the same way when group_concat_max_len cuts the list: every allocation is shown', async () => {
-    const [[{ max }]] = await panel.app.pool.query('SELECT @@group_concat_max_len AS max') as unknown as [[{ max: number }]];
-    const note = 'n'.repeat(100); // 100 bytes, the most the packed field carries: ~240 characters an entry
-    const { client, path } = await serverWithPorts(Math.ceil(Number(max) / 200) + 5, note);
+  it('reads the list itself past the row cap: every allocation is shown, in a second round trip', async () => {
+    const under = await serverWithPorts(ALLOCATION_ROWS - 1, 'n');
+    expect(await roundTrips(() => under.client.get(under.path))).toBe(1);
+    const { client, path } = await serverWithPorts(ALLOCATION_ROWS + 5, 'n');
     expect(await roundTrips(() => client.get(path))).toBe(2);
   });
 });
