@@ -154,9 +154,21 @@ async function handle(app: AppContext, def: RouteDef<unknown, unknown>, req: Req
   };
   const result = await def.handler(ctx);
   if (res.headersSent || res.writableEnded) return;
-  if (result instanceof Reply) res.status(result.status).json(result.body);
+  if (result instanceof Reply) sendJson(res, result.status, result.body);
   else if (result === undefined) res.status(204).end();
-  else res.status(200).json(result);
+  else sendJson(res, 200, result);
+}
+
+/**
+ * The answer as JSON, written straight to the response: Express's `res.json` also hashed every body into an ETag
+ * (SHA-1) and checked freshness, for an API whose clients never send `If-None-Match` (docs/performance.md).
+ */
+function sendJson(res: Response, status: number, body: unknown): void {
+  const text = JSON.stringify(body) as string | undefined ?? '';
+  res.statusCode = status;
+  if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }
 
 function parse(schema: RouteDef<unknown, unknown>['body'], value: unknown): unknown {

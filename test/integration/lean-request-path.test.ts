@@ -130,6 +130,22 @@ describe('bodies', () => {
     expect(JSON.parse(ignored.text).attributes.uuid).toBe(server.uuid);
   });
 
+  it('answers are JSON written whole: exact Content-Length, UTF-8, no ETag hashed, HEAD without a body', async () => {
+    const { user, server } = await member();
+    await panel.app.pool.query('UPDATE servers SET name = ? WHERE id = ?', ['Spiel \u{1F3AE} ünï', server.id]);
+    const auth = { authorization: `Bearer ${await makeApiKey(panel.app.db, user)}` };
+    const res = await raw('GET', `/api/client/servers/${server.uuid}`, auth);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
+    expect(res.headers.etag).toBeUndefined();
+    expect(JSON.parse(res.text).attributes.name).toBe('Spiel \u{1F3AE} ünï');
+    const head = await raw('HEAD', `/api/client/servers/${server.uuid}`, auth);
+    expect(head.status).toBe(200);
+    expect(head.text).toBe('');
+    expect(head.headers['content-length']).toBe(res.headers['content-length']);
+  });
+
   it('a POST without a body is validated as an empty object', async () => {
     const user = await makeUser(panel.app.db);
     const res = await raw('POST', '/auth/login', {});
