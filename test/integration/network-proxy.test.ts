@@ -167,6 +167,16 @@ describe('the reverse proxy', () => {
       expect(head.status).toBe(200);
       expect(head.text).toBe('');
 
+      // A visitor who leaves mid-download ends the upstream request too (nothing keeps pulling from the game).
+      await new Promise<void>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/stream', headers: { host } }, (res) => {
+          let got = 0;
+          res.on('data', (c: Buffer) => { got += c.length; if (got > 64 * 1024) { req.destroy(); resolve(); } });
+        });
+        req.on('error', (err) => { if (!req.destroyed) reject(err); });
+      });
+      await expect.poll(async () => (await viaProxy(port, host, '/streams-closed')).json().streamsClosed, { timeout: 5000 }).toBe(1);
+
       // A route to an allocation nothing listens on: the server runs, its port does not answer.
       const unanswered = await viaProxy(port, deaf, '/');
       expect(unanswered.status).toBe(502);
