@@ -51,7 +51,7 @@ export interface PanelDaemon {
 export interface DaemonCan {
   /** LocalDaemon keeps a trash; Wings deletes for good (the trash routes answer 400). */
   readonly trash: boolean;
-  /** Archives other than Wings' own `.tar.gz` with a name of its choosing (zip, a given name). */
+  /** Making archives other than Wings' own `.tar.gz` with a name of its choosing (zip, a given name); both extract zips. */
   readonly zip: boolean;
   /** The sample server can be told to crash by its startup command; Wings' fake game cannot. */
   readonly crash: boolean;

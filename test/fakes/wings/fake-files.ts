@@ -3,10 +3,11 @@
  * objects (`name, created, modified, mode, mode_bits, size, directory, file, symlink, mime`) and its answers
  * (204 for changes, 400/404 with `{error}` for bad requests).
  */
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import * as tar from 'tar';
+import yauzl from 'yauzl';
 import type { FakeServer } from './fake-server';
 
 export class WingsFileError extends Error {
@@ -44,6 +45,61 @@ async function checkArchive(file: string, dest: string): Promise<void> {
   });
   if (bad.length) throw new WingsFileError(400, `Cannot extract archive: ${bad[0]} points outside of the server root.`);
 }
+
+interface ZipRecord { readonly name: string; readonly kind: 'file' | 'directory' | 'symlink'; readonly data: Buffer }
+
+/** Every entry of a zip, read whole (the fake's archives are small), in order. */
+function readZip(file: string): Promise<ZipRecord[]> {
+  return new Promise((resolve, reject) => {
+    // Names undecoded: yauzl would refuse a `../` name itself, and the fake judges names as Wings does, below.
+    yauzl.open(file, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, zip) => {
+      if (err || !zip) { reject(err ?? new Error('unreadable zip')); return; }
+      const out: ZipRecord[] = [];
+      zip.on('error', reject);
+      zip.on('end', () => resolve(out));
+      zip.on('entry', (entry: yauzl.Entry) => {
+        const name = (entry.fileName as unknown as Buffer).toString('utf8');
+        const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
+        const kind = name.endsWith('/') ? 'directory' : mode === 0o120000 ? 'symlink' : 'file';
+        if (kind === 'directory') { out.push({ name, kind, data: Buffer.alloc(0) }); zip.readEntry(); return; }
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) { reject(e ?? new Error('no stream')); return; }
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('error', reject);
+          stream.on('end', () => { out.push({ name, kind, data: Buffer.concat(chunks) }); zip.readEntry(); });
+        });
+      });
+      zip.readEntry();
+    });
+  });
+}
+
+/** Wings extracts zips too (its archiver reads zip as well as tar): the same check first, then every entry written. */
+async function extractZip(file: string, dest: string): Promise<void> {
+  const records = await readZip(file).catch(() => {
+    throw new WingsFileError(400, 'Cannot extract archive: the file is not an archive Wings can read.');
+  });
+  for (const r of records) {
+    const at = path.resolve(dest, r.name);
+    const link = r.kind === 'symlink' ? path.resolve(path.dirname(at), r.data.toString('utf8')) : null;
+    if (!within(dest, at) || (link && !within(dest, link))) throw new WingsFileError(400, `Cannot extract archive: ${r.name} points outside of the server root.`);
+  }
+  for (const r of records) {
+    const at = path.resolve(dest, r.name);
+    if (r.kind === 'directory') { mkdirSync(at, { recursive: true }); continue; }
+    mkdirSync(path.dirname(at), { recursive: true });
+    if (r.kind === 'symlink') symlinkSync(r.data.toString('utf8'), at);
+    else writeFileSync(at, r.data);
+  }
+}
+
+const isZip = (file: string): boolean => {
+  const head = Buffer.alloc(4);
+  const fd = openSync(file, 'r');
+  try { readSync(fd, head, 0, 4, 0); } finally { closeSync(fd); }
+  return head.readUInt32LE(0) === 0x04034b50;
+};
 
 function modeString(st: Stats): string {
   const kind = st.isSymbolicLink() ? 'l' : st.isDirectory() ? 'd' : '-';
@@ -146,6 +202,11 @@ export function fileRoutes(serverOf: (req: Request) => FakeServer): Router {
     const root = String(body(req).root ?? '/');
     const file = inVolume(s, path.posix.join(root, String(body(req).file ?? '')));
     must(file);
+    if (isZip(file)) {
+      await extractZip(file, inVolume(s, root));
+      res.status(204).end();
+      return;
+    }
     await checkArchive(file, inVolume(s, root)).catch((err: unknown) => {
       throw err instanceof WingsFileError ? err : new WingsFileError(400, 'Cannot extract archive: the file is not an archive Wings can read.');
     });
