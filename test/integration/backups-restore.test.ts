@@ -100,6 +100,20 @@ describe('restore', () => {
     expect((await events(panel, server)).map((e) => e.event)).toContain('server:backup.restore-failed');
   });
 
+  it('a restore that fails on the daemon frees the server, keeps its files and logs restore-failed', async () => {
+    const { server, root, client } = await ownedServer(panel);
+    writeFileSync(path.join(root, 'keep.txt'), 'keep');
+    const uuid = await foreignBackup(server, (file) => { writeFileSync(file, 'this is not a tar archive at all'); });
+    expect((await client.post(`${backupsOf(server)}/${uuid}/restore`, { truncate: false })).status).toBe(204);
+    await settleBackupWork(panel.app);
+    // On Wings the outcome arrives when the node reports it to the panel's remote API.
+    await expect.poll(async () => (await events(panel, server)).map((e) => e.event), { timeout: 10_000 }).toContain('server:backup.restore-failed');
+    await expect.poll(() => statusOf(server), { timeout: 10_000 }).toBeNull();
+    expect((await client.get(backupsOf(server))).status).toBe(200);
+    expect(readFileSync(path.join(root, 'keep.txt'), 'utf8')).toBe('keep');
+    expect((await events(panel, server)).map((e) => e.event)).not.toContain('server:backup.restore-complete');
+  });
+
   it.runIf(panelArchives)('refuses hostile archives before writing anything (climbing names, links out of the root)', async () => {
     const { server, root, client } = await ownedServer(panel);
     writeFileSync(path.join(root, 'keep.txt'), 'keep');
