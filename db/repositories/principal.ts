@@ -89,7 +89,6 @@ const apiKeyGroups: Group[] = [['key', apiKeys], ['user', users], ['server', ser
 const withAllocationsGroup = (groups: Group[], extra: boolean): Group[] => (extra ? [...groups, ['allocations', 'allocations']] : groups);
 const allocationsField = (extra: boolean): typeof allocationFields | Record<string, never> => (extra ? allocationFields : {});
 
-/** The allocations' join, order and row cap when the route asked for them; one row otherwise (no join at all). */
 interface Built { toSQL(): { sql: string; params: unknown[] } }
 /** The builder methods used here, typed loosely: drizzle's select types do not survive a join added conditionally. */
 interface Joinable {
@@ -98,6 +97,7 @@ interface Joinable {
   limit(n: number): Built;
 }
 
+/** The allocations' join, order and row cap when the route asked for them; one row otherwise (no join at all). */
 function allocationsJoined(dynamic: unknown, extra: boolean): Built {
   const q = dynamic as Joinable;
   if (!extra) return q.limit(1);

@@ -32,16 +32,16 @@ async function startHaproxy(domain: string, gamePort: number): Promise<{ port: n
     'backend game', '  http-reuse always', `  server game 127.0.0.1:${gamePort}`, '',
   ].join('\n'));
   const child: ChildProcess = spawn('haproxy', ['-f', cfg], { stdio: 'ignore' });
+  const stop = () => { child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); };
   for (let i = 0; i < 50; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       http.get({ host: '127.0.0.1', port, path: '/status', headers: { host: domain } }, (res) => { res.resume(); resolve(res.statusCode === 200); })
         .on('error', () => resolve(false));
     });
-    if (ok) return { port, stop: () => { child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); } };
+    if (ok) return { port, stop };
     await new Promise((r) => setTimeout(r, 100));
   }
-  child.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
+  stop();
   return null;
 }
 

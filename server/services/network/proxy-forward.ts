@@ -14,7 +14,7 @@ function connectionListed(value: string | string[] | undefined): Set<string> | n
 const appended = (prior: string | string[] | undefined, value: string) => (prior ? `${Array.isArray(prior) ? prior.join(',') : prior},${value}` : value);
 
 /** The request's end-to-end headers for the game process, with `X-Forwarded-*` appended as http-proxy's `xfwd` does. */
-export function upstreamHeaders(req: IncomingMessage, tls: boolean): Record<string, string> {
+function upstreamHeaders(req: IncomingMessage, tls: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   const raw = req.rawHeaders;
   const listed = connectionListed(req.headers.connection);

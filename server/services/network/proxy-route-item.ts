@@ -7,17 +7,17 @@ import type { AppContext } from '../../context';
 /** What the proxy does with the route right now (the Network tab shows it; the proxy decides the same way). */
 export type ProxyRouteStatus = 'active' | 'server_stopped' | 'server_suspended' | 'proxy_disabled';
 
-export async function proxyRouteStatus(app: AppContext, server: ServerRow): Promise<ProxyRouteStatus> {
-  return proxyRouteStatusNow(app, server);
+/** `f(value)` now when `value` is already there, after it when it is a promise (no microtask on the proxy's hot path). */
+export function andThen<T, R>(value: T | Promise<T>, f: (v: T) => R | Promise<R>): R | Promise<R> {
+  return value instanceof Promise ? value.then(f) : f(value);
 }
 
-/** The same decision, synchronous when the daemon knows the state without asking (the proxy's hot path). */
-export function proxyRouteStatusNow(app: AppContext, server: ServerRow): ProxyRouteStatus | Promise<ProxyRouteStatus> {
+/** Synchronous when the daemon knows the state without asking (the proxy decides per request); await it elsewhere. */
+export function proxyRouteStatus(app: AppContext, server: ServerRow): ProxyRouteStatus | Promise<ProxyRouteStatus> {
   if (!proxyEnabled(app.config)) return 'proxy_disabled';
   if (server.suspended) return 'server_suspended';
   const state = app.daemon.status({ uuid: server.uuid, startupCommand: server.startupCommand, nodeId: server.nodeId });
-  const decide = (s: ServerState): ProxyRouteStatus => (s === 'offline' || s === 'stopping' ? 'server_stopped' : 'active');
-  return state instanceof Promise ? state.then(decide) : decide(state);
+  return andThen(state, (s: ServerState): ProxyRouteStatus => (s === 'offline' || s === 'stopping' ? 'server_stopped' : 'active'));
 }
 
 /** The `proxy_route` item: the route, its target allocation and its live status. */

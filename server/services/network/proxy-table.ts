@@ -5,8 +5,10 @@ import type { AppContext } from '../../context';
  * The proxy's view of the routes: one indexed lookup per host, trusted for PROXY_ROUTE_CACHE_MS so a busy domain
  * costs no database round trip per request. Misses are cached too (a scan of random hosts cannot hammer the db).
  */
+interface Entry { readonly at: number; readonly value: Promise<ProxyLookup | null>; settled?: { found: ProxyLookup | null } }
+
 export class ProxyTable {
-  private readonly entries = new Map<string, { at: number; value: Promise<ProxyLookup | null>; settled?: { found: ProxyLookup | null } }>();
+  private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly app: AppContext) {}
 
@@ -19,7 +21,7 @@ export class ProxyTable {
     const value = findProxyRouteByDomain(this.app.db, host);
     if (ttl > 0) {
       if (this.entries.size > 10_000) this.entries.clear();
-      const entry: { at: number; value: Promise<ProxyLookup | null>; settled?: { found: ProxyLookup | null } } = { at: now, value };
+      const entry: Entry = { at: now, value };
       this.entries.set(host, entry);
       value.then((found) => { entry.settled = { found }; }, () => this.entries.delete(host));
     }

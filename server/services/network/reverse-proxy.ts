@@ -10,7 +10,7 @@ import type { ProxyLookup } from '@db/repositories/network-proxy';
 import { ConfigError, proxyEnabled, type Config } from '../../config';
 import type { AppContext } from '../../context';
 import { refuseUpgrade, sendRefusal, type ProxyRefusal } from './proxy-pages';
-import { proxyRouteStatusNow, type ProxyRouteStatus } from './proxy-route-item';
+import { andThen, proxyRouteStatus } from './proxy-route-item';
 import { forward, UpstreamPools } from './proxy-forward';
 import { hostOf, ProxyTable, underPrefix } from './proxy-table';
 
@@ -48,14 +48,7 @@ function tlsOptions(config: Config): https.ServerOptions | null {
 function refusalFor(app: AppContext, found: ProxyLookup | null, url: string | undefined): ProxyRefusal | null | Promise<ProxyRefusal | null> {
   if (!found) return 'unknown_host';
   if (!underPrefix(url, found.route.pathPrefix)) return 'outside_prefix';
-  const status = proxyRouteStatusNow(app, found.server);
-  const decide = (s: ProxyRouteStatus): ProxyRefusal | null => (s === 'server_suspended' || s === 'server_stopped' ? s : null);
-  return status instanceof Promise ? status.then(decide) : decide(status);
-}
-
-/** `f(value)` now when `value` is already there, after it when it is a promise (no microtask on the hot path). */
-function then<T, R>(value: T | Promise<T>, f: (v: T) => R | Promise<R>): R | Promise<R> {
-  return value instanceof Promise ? value.then(f) : f(value);
+  return andThen(proxyRouteStatus(app, found.server), (s) => (s === 'server_suspended' || s === 'server_stopped' ? s : null));
 }
 
 /**
@@ -81,7 +74,7 @@ export async function startReverseProxy(app: AppContext): Promise<ReverseProxy |
       sendRefusal(res, 'unreachable', host);
     };
     try {
-      const done = then(table.lookup(host), (found) => then(refusalFor(app, found, req.url), (refusal) => {
+      const done = andThen(table.lookup(host), (found) => andThen(refusalFor(app, found, req.url), (refusal) => {
         if (refusal || !found) { sendRefusal(res, refusal ?? 'unknown_host', host); return; }
         const to = target(found);
         forward(pools.get(to.host, to.port), req, res, tls !== null, () => sendRefusal(res, 'unreachable', host));
@@ -113,12 +106,12 @@ export async function startReverseProxy(app: AppContext): Promise<ReverseProxy |
   return {
     port: (server.address() as AddressInfo).port,
     tls: tls !== null,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       for (const s of upgraded) s.destroy();
       proxy.close();
-      void pools.close();
-    }),
+      await Promise.all([closed, pools.close()]);
+    },
   };
 }
