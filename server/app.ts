@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import cookieParser from 'cookie-parser';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import { refreshCsrfCookie } from './auth/csrf';
@@ -35,7 +34,7 @@ export function createHttpApp(app: AppContext, routes: readonly AnyRoute[] = man
   http.locals.sessionStore = store;
   // Browsers only: cookies, the session and the CSRF cookie refresh run for requests that carry the session cookie
   // (and for public writes, which may start a session); API-key requests and cookieless reads skip all three.
-  const browser = chain(cookieParser(), sessionMiddleware(app, store), refreshCsrfCookie);
+  const browser = chain(sessionMiddleware(app, store), refreshCsrfCookie);
   const session = (cookielessToo: boolean): RequestHandler => (req, res, next) => {
     if (isBearer(req) || (!cookielessToo && !hasSessionCookie(req))) return next();
     browser(req, res, next);

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { forbidden } from '../http/errors';
+import { readCookie } from './session';
 
 export const CSRF_COOKIE = 'XSRF-TOKEN';
 export const CSRF_HEADER = 'x-xsrf-token';
@@ -20,7 +21,7 @@ export function issueCsrfToken(req: Request, res: Response): void {
 /** Re-sends the cookie when a signed-in browser lost it (the session still holds the token). */
 export const refreshCsrfCookie: RequestHandler = (req, res, next) => {
   const token = req.session?.auth ? req.session.csrf : undefined;
-  if (token && req.cookies?.[CSRF_COOKIE] !== token) {
+  if (token && readCookie(req.headers.cookie, CSRF_COOKIE) !== token) {
     res.cookie(CSRF_COOKIE, token, { httpOnly: false, sameSite: 'lax', secure: req.secure, path: '/' });
   }
   next();
