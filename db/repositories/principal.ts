@@ -15,8 +15,15 @@ import { users, type UserRow } from '../schema/users';
  * cached per connection) on the callback pool, rows as arrays mapped by the columns' own driver mappers: the
  * measured cost per call is about a third of drizzle's prepared query (docs/performance.md).
  */
+/**
+ * The user as every request reads it: the row without its secrets (password hash, TOTP secret and last step). They
+ * have no business riding along on every request, and the few services that need them read them themselves.
+ */
+export type PrincipalUser = Omit<UserRow, 'password' | 'totpSecret' | 'totpLastStep'>;
+const { password: _password, totpSecret: _totpSecret, totpLastStep: _totpLastStep, ...principalUserColumns } = getTableColumns(users);
+
 export interface Principal {
-  readonly user: UserRow;
+  readonly user: PrincipalUser;
   /** Present when the path named a server and it exists. */
   readonly server: ServerRow | null;
   readonly subuser: SubuserRow | null;
@@ -66,7 +73,7 @@ function serverMatch(kind: RefKind): SQL {
  * One selected group: a whole table (null when its primary key is null: an unmatched left join), one column, or the
  * allocation columns of every row.
  */
-type Group = readonly [name: string, table: MySqlTable | Column | 'allocations'];
+type Group = readonly [name: string, table: MySqlTable | Record<string, Column> | Column | 'allocations'];
 type Mapped = ReadonlyArray<readonly [string, Column]> | Column | 'allocations';
 
 interface Statement {
@@ -76,16 +83,19 @@ interface Statement {
   checked: boolean;
 }
 
+const isColumn = (t: object): t is Column => 'columnType' in t && 'getSQL' in t;
+const isTable = (t: object): t is MySqlTable => 'getSQL' in t && !('columnType' in t);
+
 function statement(query: Built, groups: readonly Group[]): Statement {
   const { sql: text, params } = query.toSQL();
   return {
     sql: text, params, checked: false,
-    groups: groups.map(([name, t]): readonly [string, Mapped] => [name, t === 'allocations' ? t : 'getSQL' in t && !('columnType' in t) ? Object.entries(getTableColumns(t as MySqlTable)) : t as Column]),
+    groups: groups.map(([name, t]): readonly [string, Mapped] => [name, t === 'allocations' ? t : isColumn(t) ? t : Object.entries(isTable(t) ? getTableColumns(t) : t)]),
   };
 }
 
-const sessionGroups: Group[] = [['user', users], ['server', servers], ['subuser', subusers], ['expires', sessions.expires]];
-const apiKeyGroups: Group[] = [['key', apiKeys], ['user', users], ['server', servers], ['subuser', subusers]];
+const sessionGroups: Group[] = [['user', principalUserColumns], ['server', servers], ['subuser', subusers], ['expires', sessions.expires]];
+const apiKeyGroups: Group[] = [['key', apiKeys], ['user', principalUserColumns], ['server', servers], ['subuser', subusers]];
 const withAllocationsGroup = (groups: Group[], extra: boolean): Group[] => (extra ? [...groups, ['allocations', 'allocations']] : groups);
 const allocationsField = (extra: boolean): typeof allocationFields | Record<string, never> => (extra ? allocationFields : {});
 
@@ -107,7 +117,7 @@ function allocationsJoined(dynamic: unknown, extra: boolean): Built {
 }
 
 function buildSession(db: Database, kind: RefKind, extra: boolean): Statement {
-  const q = db.select({ user: users, server: servers, subuser: subusers, expires: sessions.expires, ...allocationsField(extra) })
+  const q = db.select({ user: principalUserColumns, server: servers, subuser: subusers, expires: sessions.expires, ...allocationsField(extra) })
     .from(users)
     .innerJoin(sessions, eq(sessions.sessionId, sql.placeholder('sid')))
     .leftJoin(servers, serverMatch(kind))
@@ -118,7 +128,7 @@ function buildSession(db: Database, kind: RefKind, extra: boolean): Statement {
 }
 
 function buildApiKey(db: Database, kind: RefKind, extra: boolean): Statement {
-  const q = db.select({ key: apiKeys, user: users, server: servers, subuser: subusers, ...allocationsField(extra) })
+  const q = db.select({ key: apiKeys, user: principalUserColumns, server: servers, subuser: subusers, ...allocationsField(extra) })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .leftJoin(servers, serverMatch(kind))
@@ -205,7 +215,7 @@ export async function findSessionPrincipal(
   const row = await run(db, `session:${kind}:${extra}`, () => buildSession(db, kind, extra), { sid: sessionId, userId, ref: serverRef ?? '' });
   if (!row || (row.expires as number) <= nowSeconds) return null;
   return {
-    user: row.user as UserRow, server: row.server as ServerRow | null, subuser: row.subuser as SubuserRow | null,
+    user: row.user as PrincipalUser, server: row.server as ServerRow | null, subuser: row.subuser as SubuserRow | null,
     ...(extra && row.allocations ? { allocations: row.allocations as PrincipalAllocation[] } : {}),
   };
 }

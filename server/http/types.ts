@@ -1,4 +1,4 @@
-import type { PrincipalAllocation } from '@db/repositories/principal';
+import type { PrincipalAllocation, PrincipalUser } from '@db/repositories/principal';
 import type { AdminPermission } from '@contracts/admin-permissions';
 import type { CompiledPermissions } from '@contracts/permissions';
 import type { ApiKeyRow } from '@db/schema/credentials';
@@ -7,7 +7,8 @@ import type { UserRow } from '@db/schema/users';
 
 /** Who is acting: resolved once per request by `authenticate`. */
 export interface Actor {
-  readonly user: UserRow;
+  /** The acting user as the request read it: the row without its secrets (PrincipalUser). */
+  readonly user: PrincipalUser;
   /** Set when the request came with `Authorization: Bearer ptlc_…`. */
   readonly apiKey: ApiKeyRow | null;
   readonly ip: string;

@@ -1,9 +1,9 @@
+import type { PrincipalUser } from '@db/repositories/principal';
 import type { ServerRow } from '@db/schema/servers';
-import type { UserRow } from '@db/schema/users';
 import type { ServerAccess } from '../http/types';
 
 /** Pterodactyl's `user` item for the signed-in account. */
-export function userItem(user: UserRow) {
+export function userItem(user: PrincipalUser) {
   return {
     object: 'user' as const,
     attributes: {

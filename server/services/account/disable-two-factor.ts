@@ -8,7 +8,7 @@ import { requirePassword } from './require-password';
 
 /** `DELETE /account/two-factor {password}`: turns 2FA off and forgets the secret and every recovery code. */
 export async function disableTwoFactor(app: AppContext, actor: Actor, input: { password: string }): Promise<void> {
-  await requirePassword(actor.user, input.password, 'password');
+  await requirePassword(app.db, actor.user, input.password, 'password');
   if (!actor.user.totpEnabled) throw badRequest('Two-factor authentication is not enabled on this account.');
   await app.db.transaction(async (tx) => {
     await updateUser(tx, actor.user.id, { totpEnabled: false, totpSecret: null, totpLastStep: null, updatedAt: app.clock.now() });

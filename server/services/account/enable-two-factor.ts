@@ -1,5 +1,5 @@
 import { replaceRecoveryCodes } from '@db/repositories/recovery-codes';
-import { lockUser, updateUser } from '@db/repositories/users';
+import { findUserById, lockUser, updateUser } from '@db/repositories/users';
 import { hashRecoveryCode, newRecoveryCodes } from '../../auth/recovery-codes';
 import { openTotpSecret, verifyTotp } from '../../auth/totp';
 import type { AppContext } from '../../context';
@@ -14,17 +14,18 @@ import { requirePassword } from './require-password';
  */
 export async function enableTwoFactor(app: AppContext, actor: Actor, input: { code: string; password: string }): Promise<string[]> {
   if (actor.user.totpEnabled) throw badRequest('Two-factor authentication is already enabled on this account.');
-  await requirePassword(actor.user, input.password, 'password');
-  const secret = openTotpSecret(app.secrets.appKey, actor.user.totpSecret);
+  await requirePassword(app.db, actor.user, input.password, 'password');
+  const pending = await findUserById(app.db, actor.user.id);
+  const secret = openTotpSecret(app.secrets.appKey, pending?.totpSecret ?? null);
   if (!secret) throw badRequest('Start two-factor enrolment first (GET /api/client/account/two-factor).');
-  const step = await verifyTotp(secret, input.code.trim(), app.clock.now(), actor.user.totpLastStep);
+  const step = await verifyTotp(secret, input.code.trim(), app.clock.now(), pending?.totpLastStep ?? null);
   if (step === null) throw validationError('code', 'The two-factor authentication token provided is not valid.', 'totp');
   const codes = newRecoveryCodes();
   const hashes = await Promise.all(codes.map(hashRecoveryCode));
   await app.db.transaction(async (tx) => {
     const now = app.clock.now();
     const current = await lockUser(tx, actor.user.id);
-    if (!current || current.totpEnabled || current.totpSecret !== actor.user.totpSecret) {
+    if (!current || current.totpEnabled || current.totpSecret !== pending?.totpSecret) {
       throw badRequest('Two-factor enrolment changed meanwhile; start again.');
     }
     await updateUser(tx, actor.user.id, { totpEnabled: true, totpLastStep: step, updatedAt: now });

@@ -1,10 +1,10 @@
 import type { ApiKeyRow, SshKeyRow } from '@db/schema/credentials';
-import type { UserRow } from '@db/schema/users';
+import type { PrincipalUser } from '@db/repositories/principal';
 import { twoFactorBlock } from '@contracts/two-factor';
 import { userItem } from '../transformers';
 
 /** Pterodactyl's account item (`GET /api/client/account`): the user item plus the fields its SPA reads. */
-export function accountItem(user: UserRow) {
+export function accountItem(user: PrincipalUser) {
   const item = userItem(user);
   return {
     ...item,

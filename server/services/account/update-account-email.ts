@@ -7,7 +7,7 @@ import { requirePassword } from './require-password';
 
 /** `PUT /account/email`: needs the current password; the address must be free (compared case-folded). */
 export async function updateAccountEmail(app: AppContext, actor: Actor, input: { email: string; password: string }): Promise<void> {
-  await requirePassword(actor.user, input.password, 'password');
+  await requirePassword(app.db, actor.user, input.password, 'password');
   const email = input.email.toLowerCase();
   if (email === actor.user.email) return;
   await app.db.transaction(async (tx) => {

@@ -14,7 +14,7 @@ import { requirePassword } from './require-password';
  */
 export async function updateAccountPassword(app: AppContext, actor: Actor, req: Request,
   input: { current_password: string; password: string }): Promise<void> {
-  await requirePassword(actor.user, input.current_password, 'current_password');
+  await requirePassword(app.db, actor.user, input.current_password, 'current_password');
   const hash = await hashPassword(input.password);
   const epoch = await app.db.transaction(async (tx) => {
     const now = app.clock.now();

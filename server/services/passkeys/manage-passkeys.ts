@@ -30,7 +30,7 @@ export async function renameOwnPasskey(app: AppContext, actor: Actor, uuid: stri
  * closes their sockets and SFTP sessions.
  */
 export async function removeOwnPasskey(app: AppContext, actor: Actor, uuid: string, input: { password: string }): Promise<void> {
-  await requirePassword(actor.user, input.password, 'password');
+  await requirePassword(app.db, actor.user, input.password, 'password');
   await app.db.transaction(async (tx) => {
     const now = app.clock.now();
     await lockUser(tx, actor.user.id);

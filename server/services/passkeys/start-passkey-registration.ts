@@ -19,7 +19,7 @@ export const MAX_PASSKEYS = 10;
 export async function startPasskeyRegistration(app: AppContext, actor: Actor, req: Request,
   input: { password: string }): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const rp = requireRelyingParty(app, req);
-  await requirePassword(actor.user, input.password, 'password');
+  await requirePassword(app.db, actor.user, input.password, 'password');
   const existing = await listPasskeys(app.db, actor.user.id);
   if (existing.length >= MAX_PASSKEYS) throw badRequest(`You have reached the account limit for number of passkeys (${MAX_PASSKEYS}).`);
   const options = await generateRegistrationOptions({

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { UserRow } from '@db/schema/users';
+import type { PrincipalUser } from '@db/repositories/principal';
 import type { AppContext } from '../../../context';
 import { badRequest, forbidden } from '../../../http/errors';
 import type { Actor } from '../../../http/types';
@@ -24,7 +25,7 @@ export async function impersonateUser(app: AppContext, actor: Actor, target: Use
  * Ends an impersonation: the session is the admin's own again (fresh id), and the stop is audited. A session that is
  * not impersonating has nothing to stop and stays as it is.
  */
-export async function stopImpersonating(app: AppContext, actor: Actor, req: Request, res: Response): Promise<UserRow> {
+export async function stopImpersonating(app: AppContext, actor: Actor, req: Request, res: Response): Promise<PrincipalUser> {
   const admin = actor.impersonator;
   if (!admin) return actor.user;
   await logAdminAction(app.db, app.clock, { ...actor, user: admin, impersonator: null }, 'user.impersonate.stop', {
