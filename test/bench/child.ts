@@ -13,7 +13,7 @@ export class LineChild {
   private waiter: (() => void) | null = null;
 
   constructor(script: string, options: object, private readonly name: string) {
-    this.child = spawn(process.execPath, [script, JSON.stringify(options)]);
+    this.child = spawn(process.execPath, [...(process.env.BENCH_CHILD_FLAGS ?? '').split(/\s+/).filter(Boolean), script, JSON.stringify(options)]);
     this.child.stderr.on('data', (d: Buffer) => process.stderr.write(`${name}: ${d.toString()}`));
     readline.createInterface({ input: this.child.stdout }).on('line', (l) => { this.replies.push(l); this.waiter?.(); });
   }
