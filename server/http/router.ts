@@ -14,7 +14,7 @@ import type { Actor, ServerAccess } from './types';
 /** What every matched request may cross before its route's own middleware (built once in app.ts). */
 export interface RequestPath {
   /**
-   * The browser session (cookies, express-session, CSRF cookie refresh). Given `true` when a request without the
+   * The browser session (the session middleware of auth/session.ts, CSRF cookie refresh). Given `true` when a request without the
    * session cookie still needs a session (public writes: signing in); API-key requests never get one.
    */
   readonly session: (cookielessToo: boolean) => RequestHandler;
