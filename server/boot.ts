@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ensureDatabase, openDatabase, runMigrations, type DatabaseHandle } from '@db/client';
@@ -7,7 +7,7 @@ import { InProcessBus, type RevocationBus } from '@bridge/bus';
 import type { Daemon } from '@bridge/daemon';
 import { registerPermissionCategory, type HostCategory } from '@contracts/permissions';
 import { RedisBus } from '@bridge/bus-redis';
-import { createHttpApp } from './app';
+import { createExpressServer, createHttpApp } from './app';
 import type { AnyRoute } from './http/manifest';
 import { mountBridge } from './bridge';
 import { loadConfig, type Config } from './config';
@@ -136,7 +136,7 @@ export async function bootCohost(options: BootOptions = {}): Promise<Cohost> {
 
     const express = createHttpApp(app, options.routes);
     closers.unshift(async () => (express.locals.sessionStore as { close(): void }).close());
-    const http = createServer(express);
+    const http = createExpressServer(express);
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(config.PORT, config.HOST, () => resolve());
