@@ -22,11 +22,19 @@ import { users, type UserRow } from '../schema/users';
 export type PrincipalUser = Omit<UserRow, 'password' | 'totpSecret' | 'totpLastStep'>;
 const { password: _password, totpSecret: _totpSecret, totpLastStep: _totpLastStep, ...principalUserColumns } = getTableColumns(users);
 
+/** The caller's own API key as a request reads it: what authentication, the audit and key scopes use. */
+export type PrincipalKey = Omit<ApiKeyRow, 'userId' | 'memo' | 'createdAt'>;
+const { userId: _keyUser, memo: _memo, createdAt: _keyCreated, ...principalKeyColumns } = getTableColumns(apiKeys);
+
+/** The caller's membership as a request reads it: no invite token hash or expiry, no timestamps. */
+export type PrincipalSubuser = Omit<SubuserRow, 'inviteTokenHash' | 'inviteExpiresAt' | 'createdAt' | 'updatedAt'>;
+const { inviteTokenHash: _invite, inviteExpiresAt: _inviteExpires, createdAt: _subCreated, updatedAt: _subUpdated, ...principalSubuserColumns } = getTableColumns(subusers);
+
 export interface Principal {
   readonly user: PrincipalUser;
   /** Present when the path named a server and it exists. */
   readonly server: ServerRow | null;
-  readonly subuser: SubuserRow | null;
+  readonly subuser: PrincipalSubuser | null;
   /** The named server's allocations, primary first, when the route asked for them (`withAllocations`). */
   readonly allocations?: readonly PrincipalAllocation[];
 }
@@ -94,8 +102,8 @@ function statement(query: Built, groups: readonly Group[]): Statement {
   };
 }
 
-const sessionGroups: Group[] = [['user', principalUserColumns], ['server', servers], ['subuser', subusers], ['expires', sessions.expires]];
-const apiKeyGroups: Group[] = [['key', apiKeys], ['user', principalUserColumns], ['server', servers], ['subuser', subusers]];
+const sessionGroups: Group[] = [['user', principalUserColumns], ['server', servers], ['subuser', principalSubuserColumns], ['expires', sessions.expires]];
+const apiKeyGroups: Group[] = [['key', principalKeyColumns], ['user', principalUserColumns], ['server', servers], ['subuser', principalSubuserColumns]];
 const withAllocationsGroup = (groups: Group[], extra: boolean): Group[] => (extra ? [...groups, ['allocations', 'allocations']] : groups);
 const allocationsField = (extra: boolean): typeof allocationFields | Record<string, never> => (extra ? allocationFields : {});
 
@@ -117,7 +125,7 @@ function allocationsJoined(dynamic: unknown, extra: boolean): Built {
 }
 
 function buildSession(db: Database, kind: RefKind, extra: boolean): Statement {
-  const q = db.select({ user: principalUserColumns, server: servers, subuser: subusers, expires: sessions.expires, ...allocationsField(extra) })
+  const q = db.select({ user: principalUserColumns, server: servers, subuser: principalSubuserColumns, expires: sessions.expires, ...allocationsField(extra) })
     .from(users)
     .innerJoin(sessions, eq(sessions.sessionId, sql.placeholder('sid')))
     .leftJoin(servers, serverMatch(kind))
@@ -128,7 +136,7 @@ function buildSession(db: Database, kind: RefKind, extra: boolean): Statement {
 }
 
 function buildApiKey(db: Database, kind: RefKind, extra: boolean): Statement {
-  const q = db.select({ key: apiKeys, user: principalUserColumns, server: servers, subuser: subusers, ...allocationsField(extra) })
+  const q = db.select({ key: principalKeyColumns, user: principalUserColumns, server: servers, subuser: principalSubuserColumns, ...allocationsField(extra) })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .leftJoin(servers, serverMatch(kind))
@@ -138,7 +146,11 @@ function buildApiKey(db: Database, kind: RefKind, extra: boolean): Statement {
   return statement(allocationsJoined(q, extra), withAllocationsGroup(apiKeyGroups, extra));
 }
 
-const mapValue = (column: Column, raw: unknown): unknown => (raw === null ? null : column.mapFromDriverValue(raw));
+/**
+ * A driver value through its column's own mapper. Datetimes arrive as Date objects (the binary protocol's fields, read
+ * as UTC under the pool's `timezone: 'Z'`): mysql2 no longer formats a string per field for drizzle to parse back.
+ */
+const mapValue = (column: Column, raw: unknown): unknown => (raw === null ? null : raw instanceof Date ? raw : column.mapFromDriverValue(raw));
 
 /** The allocation columns starting at `at` in every row (a left join without a match gives one row of nulls). */
 function rowAllocations(rows: readonly unknown[][], at: number): PrincipalAllocation[] | undefined {
@@ -194,7 +206,7 @@ function run(db: Database, key: string, build: () => Statement, values: Record<s
   const params = fillPlaceholders(stmt.params, values) as ExecuteValues[];
   return new Promise((resolve, reject) => {
     // The callback pool under drizzle's promise pool: no per-call stack capture.
-    (db as Database & { $client: Pool }).$client.pool.execute({ sql: stmt.sql, rowsAsArray: true, dateStrings: true }, params, (err, rows, fields) => {
+    (db as Database & { $client: Pool }).$client.pool.execute({ sql: stmt.sql, rowsAsArray: true, dateStrings: false }, params, (err, rows, fields) => {
       if (err) return reject(err);
       const all = rows as unknown[][];
       try {
@@ -215,7 +227,7 @@ export async function findSessionPrincipal(
   const row = await run(db, `session:${kind}:${extra}`, () => buildSession(db, kind, extra), { sid: sessionId, userId, ref: serverRef ?? '' });
   if (!row || (row.expires as number) <= nowSeconds) return null;
   return {
-    user: row.user as PrincipalUser, server: row.server as ServerRow | null, subuser: row.subuser as SubuserRow | null,
+    user: row.user as PrincipalUser, server: row.server as ServerRow | null, subuser: row.subuser as PrincipalSubuser | null,
     ...(extra && row.allocations ? { allocations: row.allocations as PrincipalAllocation[] } : {}),
   };
 }
@@ -223,9 +235,9 @@ export async function findSessionPrincipal(
 /** By API key identifier: the key, its user, and the named server's membership. */
 export async function findApiKeyPrincipal(
   db: Database, identifier: string, serverRef: string | null, withAllocations = false,
-): Promise<(Principal & { key: ApiKeyRow }) | null> {
+): Promise<(Principal & { key: PrincipalKey }) | null> {
   const kind = refKind(serverRef);
   const extra = withAllocations && kind !== 'none';
   const row = await run(db, `apikey:${kind}:${extra}`, () => buildApiKey(db, kind, extra), { identifier, ref: serverRef ?? '' });
-  return row as (Principal & { key: ApiKeyRow }) | null;
+  return row as (Principal & { key: PrincipalKey }) | null;
 }

@@ -1,8 +1,7 @@
-import type { PrincipalAllocation, PrincipalUser } from '@db/repositories/principal';
+import type { PrincipalAllocation, PrincipalKey, PrincipalSubuser, PrincipalUser } from '@db/repositories/principal';
 import type { AdminPermission } from '@contracts/admin-permissions';
 import type { CompiledPermissions } from '@contracts/permissions';
-import type { ApiKeyRow } from '@db/schema/credentials';
-import type { ServerRow, SubuserRow } from '@db/schema/servers';
+import type { ServerRow } from '@db/schema/servers';
 import type { UserRow } from '@db/schema/users';
 
 /** Who is acting: resolved once per request by `authenticate`. */
@@ -10,7 +9,7 @@ export interface Actor {
   /** The acting user as the request read it: the row without its secrets (PrincipalUser). */
   readonly user: PrincipalUser;
   /** Set when the request came with `Authorization: Bearer ptlc_…`. */
-  readonly apiKey: ApiKeyRow | null;
+  readonly apiKey: PrincipalKey | null;
   readonly ip: string;
   readonly userAgent: string;
   /** During an impersonation (DESIGN §21): the admin acting as `user`; every activity row names both. */
@@ -25,7 +24,7 @@ export interface ServerAccess {
   readonly isOwner: boolean;
   readonly isAdmin: boolean;
   /** The actor's own subuser row, when access comes from one. */
-  readonly subuser: SubuserRow | null;
+  readonly subuser: PrincipalSubuser | null;
   /** Effective grants: `["*"]` for owner/admin, else stored keys plus `websocket.connect`. */
   readonly grants: readonly string[];
   readonly permissions: CompiledPermissions;

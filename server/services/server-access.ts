@@ -1,8 +1,8 @@
 import { effectiveGrants } from '@contracts/access';
 import { compile } from '@contracts/permissions';
 import { findServerWithMembership } from '@db/repositories/servers';
-import { SERVER_TRANSIENT_STATES, type ServerRow, type ServerStatus, type SubuserRow } from '@db/schema/servers';
-import type { PrincipalUser } from '@db/repositories/principal';
+import { SERVER_TRANSIENT_STATES, type ServerRow, type ServerStatus } from '@db/schema/servers';
+import type { PrincipalSubuser, PrincipalUser } from '@db/repositories/principal';
 import type { Executor } from '@db/client';
 import { ERROR_CODES } from '@contracts/errors';
 import { twoFactorBlock } from '@contracts/two-factor';
@@ -28,7 +28,7 @@ function compiledFor(grants: readonly string[]): ReturnType<typeof compile> {
   return hit;
 }
 
-export function accessFrom(user: PrincipalUser, server: ServerRow, subuser: SubuserRow | null): ServerAccess | null {
+export function accessFrom(user: PrincipalUser, server: ServerRow, subuser: PrincipalSubuser | null): ServerAccess | null {
   const grants = effectiveGrants(user, server, subuser);
   if (!grants) return null;
   return {
@@ -70,7 +70,7 @@ export function transientConflict(server: ServerRow) {
  * member bound by a two-factor policy without a second factor gets 403 TwoFactorRequired (DESIGN §22).
  */
 export function judgeAccess(
-  user: PrincipalUser, server: ServerRow | null, subuser: SubuserRow | null, options: { duringTransient?: boolean } = {},
+  user: PrincipalUser, server: ServerRow | null, subuser: PrincipalSubuser | null, options: { duringTransient?: boolean } = {},
 ): ServerAccess {
   const access = server ? accessFrom(user, server, subuser) : null;
   if (!server || !access) throw notFound();

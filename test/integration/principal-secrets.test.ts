@@ -10,8 +10,8 @@ import { makeApiKey, makeServer, makeSubuser, makeUser, TEST_PASSWORD } from '..
 
 /**
  * Issue 24: the user every request reads with its caller and membership carries no secrets. The password hash and the
- * TOTP secret and step stay in the database until a service that checks them reads them (requirePassword, enabling
- * 2FA); the per-request row is narrower for it.
+ * TOTP secret and step (and a membership's invite token hash) stay in the database until a service that checks them
+ * reads them (requirePassword, enabling 2FA); the per-request row is narrower for it.
  */
 let panel: TestPanel;
 beforeAll(async () => { panel = await startTestPanel({ env: { RUNNER_ENABLED: 'false' } }); });
@@ -35,6 +35,12 @@ describe('the per-request principal', () => {
       expect(byKey?.user.email).toBe(member.email);
       expect(byKey?.subuser?.userId).toBe(member.id);
       for (const secret of SECRETS) expect(byKey?.user).not.toHaveProperty(secret);
+      // Nor the membership's invite token hash; the key row brings what authentication and the audit use.
+      expect(byKey?.subuser).not.toHaveProperty('inviteTokenHash');
+      expect(byKey?.key.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(byKey?.key.identifier).toBe(key.identifier);
+      expect(byKey?.user.createdAt).toBeInstanceOf(Date);
+      expect(byKey?.user.createdAt.getTime()).toBe(member.createdAt.getTime());
     }
 
     const client = new HttpClient(panel.url);
