@@ -21,10 +21,22 @@ export async function addAllocations(
   return added;
 }
 
-/** A server's allocations, primary first, then by port. */
+/**
+ * The order a server's allocations are shown in: the primary first, then by ip (code-unit order), then by port. Sorted
+ * here rather than by `ORDER BY`, which made MariaDB sort through a temporary table on every guarded read
+ * (docs/performance.md); the guard's list (principal.ts) and this one use the same comparison.
+ */
+export function compareAllocations(a: { isDefault: boolean; ip: string; port: number }, b: { isDefault: boolean; ip: string; port: number }): number {
+  if (a.isDefault !== b.isDefault) return a.isDefault ? -1 : 1;
+  if (a.ip !== b.ip) return a.ip < b.ip ? -1 : 1;
+  return a.port - b.port;
+}
+
+/** A server's allocations, primary first, then by ip and port (compareAllocations). */
 export async function listServerAllocations(db: Executor, serverId: number): Promise<AllocationRow[]> {
-  return db.select().from(allocations).where(eq(allocations.serverId, serverId))
-    .orderBy(sql`${allocations.primaryServerId} is null`, asc(allocations.ip), asc(allocations.port));
+  const rows = await db.select().from(allocations).where(eq(allocations.serverId, serverId));
+  const keyed = rows.map((row) => ({ row, isDefault: row.primaryServerId === serverId, ip: row.ip, port: row.port }));
+  return keyed.sort(compareAllocations).map((k) => k.row);
 }
 
 export async function findPrimaryAllocation(db: Executor, serverId: number): Promise<AllocationRow | null> {

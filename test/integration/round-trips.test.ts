@@ -56,6 +56,24 @@ describe('GET /api/client/servers/{server}', () => {
     expect(await roundTrips(async () => expect((await client.get(path)).status).toBe(200))).toBe(1);
   });
 
+  it('sorts the guard\'s list as the allocations route does: primary first, then ip, then port (no ORDER BY in SQL)', async () => {
+    const owner = await makeUser(panel.app.db);
+    const user = await makeUser(panel.app.db);
+    const server = await makeServer(panel.app.db, owner);
+    const [low, high] = [uniqueIp(), uniqueIp()].sort();
+    // Given out of order, the primary neither the lowest ip nor the lowest port.
+    for (const [ip, port, primary] of [[low, 30002, false], [high, 30001, true], [high, 30000, false], [low, 30001, false], [high, 29999, false]] as const) {
+      await giveAllocation(panel.app.db, server, ip!, port, primary);
+    }
+    await makeSubuser(panel.app.db, server, user, ['allocation.read']);
+    const client = new HttpClient(panel.url).withApiKey(await makeApiKey(panel.app.db, user));
+    const fromGuard = (await client.get(`/api/client/servers/${server.identifier}`)).body.attributes.relationships.allocations.data as Array<{ attributes: { ip: string; port: number } }>;
+    const fromRoute = (await client.get(`/api/client/servers/${server.identifier}/network/allocations`)).body.data as Array<{ attributes: { ip: string; port: number } }>;
+    const expected = [`${high}:30001`, `${low}:30001`, `${low}:30002`, `${high}:29999`, `${high}:30000`];
+    expect(fromGuard.map((a) => `${a.attributes.ip}:${a.attributes.port}`)).toEqual(expected);
+    expect(fromRoute.map((a) => `${a.attributes.ip}:${a.attributes.port}`)).toEqual(expected);
+  });
+
   it('by session cookie, in one round trip', async () => {
     const { user, server } = await world(['control.console']);
     const client = new HttpClient(panel.url);
