@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import ipaddr from 'ipaddr.js';
-import { findApiKeyPrincipal, findSessionPrincipal, type Principal } from '@db/repositories/principal';
+import { findApiKeyPrincipal, findSessionPrincipal, type AllocationScope, type Principal } from '@db/repositories/principal';
+import type { AllocationScopeHints } from '../services/network/list-allocations';
 import { touchApiKey } from '@db/repositories/api-keys';
 import { findServerWithMembership } from '@db/repositories/servers';
 import { findUserById } from '@db/repositories/users';
@@ -21,6 +22,13 @@ export interface Authenticated {
   readonly actor: Actor;
   /** The user's membership of the server named in the path (`serverRef`), read in the same round trip. */
   readonly principal: Principal;
+  /** With `allocations`: the caller-and-server key under which to remember the scope this read needed. */
+  readonly allocationHint?: string;
+}
+
+/** What a route that shows the server's allocations passes: the hints that choose how many to join. */
+export interface AllocationsWanted {
+  readonly hints: AllocationScopeHints;
 }
 
 /**
@@ -29,7 +37,7 @@ export interface Authenticated {
  * suspension, a password change (session epoch) or a logout elsewhere (session row gone) act at the next request.
  */
 export async function authenticate(
-  app: AppContext, req: Request, opts: { allowApiKey: boolean; serverRef?: string | null; withAllocations?: boolean; keyType?: ApiKeyType },
+  app: AppContext, req: Request, opts: { allowApiKey: boolean; serverRef?: string | null; allocations?: AllocationsWanted; keyType?: ApiKeyType },
 ): Promise<Authenticated> {
   const ip = req.ip ?? '';
   const userAgent = (req.get('user-agent') ?? '').slice(0, 500);
@@ -43,7 +51,8 @@ export async function authenticate(
     // A client key (`ptlc_`) serves only the client API, an application key (`ptla_`) only the admin API.
     const keyType = opts.keyType ?? 'client';
     if (!parsed || parsed.type !== keyType) throw unauthenticated();
-    const found = await findApiKeyPrincipal(app.db, parsed.identifier, serverRef, opts.withAllocations === true);
+    const hint = opts.allocations && serverRef ? `k:${parsed.identifier}\n${serverRef}` : undefined;
+    const found = await findApiKeyPrincipal(app.db, parsed.identifier, serverRef, hint ? opts.allocations!.hints.scopeFor(hint) : false);
     if (!found || found.key.keyType !== keyType || !sameHash(found.key.tokenHash, sha256(parsed.secret))) throw unauthenticated();
     const now = app.clock.now();
     if (found.key.expiresAt && found.key.expiresAt <= now) throw unauthenticated('This API key has expired.');
@@ -55,7 +64,7 @@ export async function authenticate(
     if (!found.key.lastUsedAt || now.getTime() - found.key.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
       await touchApiKey(app.db, found.key.id, now);
     }
-    return { actor: { user: found.user, apiKey: found.key, ip, userAgent }, principal: found };
+    return { actor: { user: found.user, apiKey: found.key, ip, userAgent }, principal: found, ...(hint ? { allocationHint: hint } : {}) };
   }
 
   if (app.identity) {
@@ -70,13 +79,15 @@ export async function authenticate(
     }
   }
 
-  let principal = await sessionPrincipal(app, req, serverRef, opts.withAllocations === true);
+  const hint = opts.allocations && serverRef && req.sessionID ? `s:${req.sessionID}\n${serverRef}` : undefined;
+  const scope = hint ? opts.allocations!.hints.scopeFor(hint) : false;
+  let principal = await sessionPrincipal(app, req, serverRef, scope);
   if (!principal) {
     // The cached session may be stale (re-stamped or ended on another instance): read it once from the database.
     if (req.sessionStore instanceof CachingSessionStore && req.session) {
       req.sessionStore.forget(req.sessionID);
       await new Promise<void>((resolve) => req.session.reload(() => resolve()));
-      principal = await sessionPrincipal(app, req, serverRef, opts.withAllocations === true);
+      principal = await sessionPrincipal(app, req, serverRef, scope);
     }
     if (!principal) {
       if (req.session?.auth) delete req.session.auth;
@@ -86,7 +97,7 @@ export async function authenticate(
   if (principal.user.suspended) throw unauthenticated(SUSPENDED_MESSAGE);
   checkCsrf(req);
   const impersonator = await impersonatorOf(app, req);
-  return { actor: { user: principal.user, apiKey: null, ip, userAgent, impersonator }, principal };
+  return { actor: { user: principal.user, apiKey: null, ip, userAgent, impersonator }, principal, ...(hint ? { allocationHint: hint } : {}) };
 }
 
 /**
@@ -104,7 +115,7 @@ async function impersonatorOf(app: AppContext, req: Request): Promise<UserRow | 
   return admin;
 }
 
-async function sessionPrincipal(app: AppContext, req: Request, serverRef: string | null, withAllocations: boolean): Promise<Principal | null> {
+async function sessionPrincipal(app: AppContext, req: Request, serverRef: string | null, withAllocations: AllocationScope | false): Promise<Principal | null> {
   const auth = req.session?.auth;
   if (!auth) return null;
   const now = Math.floor(app.clock.now().getTime() / 1000);

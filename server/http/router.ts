@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isPermission, type Permission } from '@contracts/permissions';
-import { authenticate } from '../auth/authenticate';
+import { authenticate, type AllocationsWanted } from '../auth/authenticate';
+import { allocationScopeOf, AllocationScopeHints } from '../services/network/list-allocations';
 import type { AppContext } from '../context';
 import { judgeAccess, normaliseServerRef } from '../services/server-access';
 import { requireEnrolled } from '../services/passkeys/two-factor-required';
@@ -36,12 +37,14 @@ interface Compiled {
  */
 export function buildRouter(app: AppContext, routes: readonly AnyRoute[], path: RequestPath): RequestHandler {
   const table = new RouteTable<Compiled>();
+  // How many of a server's allocations each caller's guarded read joins (routes declaring `withAllocations`).
+  const allocations: AllocationsWanted = { hints: new AllocationScopeHints() };
   const seen = new Set<string>();
   for (const def of routes as readonly RouteDef<unknown, unknown>[]) {
     const id = `${def.method} ${def.path}`;
     if (seen.has(id)) throw new Error(`route declared twice: ${id}`);
     seen.add(id);
-    const final: RequestHandler = (req, res, next) => { handle(app, def, req, res).catch(next); };
+    const final: RequestHandler = (req, res, next) => { handle(app, def, req, res, allocations).catch(next); };
     const chain = [path.session(def.need === 'public' && def.method !== 'GET'), path.json, ...(def.limiters?.(app) ?? []), final];
     table.add(def.method, def.path, { def, chain });
   }
@@ -102,7 +105,7 @@ function missingPermission(key: Permission): Error {
   return forbidden('This action is unauthorized.', { permission: key });
 }
 
-async function handle(app: AppContext, def: RouteDef<unknown, unknown>, req: Request, res: Response): Promise<void> {
+async function handle(app: AppContext, def: RouteDef<unknown, unknown>, req: Request, res: Response, allocations: AllocationsWanted): Promise<void> {
   const rawRef = req.params.server;
   const serverRef = typeof rawRef === 'string' ? normaliseServerRef(rawRef) : null;
   let actor: Actor | null = null;
@@ -115,11 +118,14 @@ async function handle(app: AppContext, def: RouteDef<unknown, unknown>, req: Req
     if (!hasAdminPermission(held, adminKey)) throw forbidden('This action is unauthorized.', { permission: adminKey });
     actor = { ...who, adminPermissions: held };
   } else if (def.need !== 'public') {
-    const { actor: who, principal } = await authenticate(app, req, { allowApiKey: def.need !== 'session', serverRef, withAllocations: def.withAllocations === true });
+    const { actor: who, principal, allocationHint } = await authenticate(app, req, {
+      allowApiKey: def.need !== 'session', serverRef, ...(def.withAllocations ? { allocations } : {}),
+    });
     actor = who;
     if (!def.enrolment) requireEnrolled(who.user);
     if (typeof rawRef === 'string') access = judgeAccess(who.user, principal.server, principal.subuser, { duringTransient: def.duringTransient === true });
-    if (access && principal.allocations) access = { ...access, allocations: principal.allocations };
+    if (access && principal.allocations) access = { ...access, allocations: principal.allocations, allocationsScope: principal.allocationsScope ?? 'all' };
+    if (access && allocationHint) allocations.hints.remember(allocationHint, allocationScopeOf(access));
   } else if (req.session?.auth) {
     actor = (await authenticate(app, req, { allowApiKey: false }).catch(() => null))?.actor ?? null;
   }

@@ -1,4 +1,4 @@
-import type { PrincipalAllocation, PrincipalKey, PrincipalSubuser, PrincipalUser } from '@db/repositories/principal';
+import type { AllocationScope, PrincipalAllocation, PrincipalKey, PrincipalSubuser, PrincipalUser } from '@db/repositories/principal';
 import type { AdminPermission } from '@contracts/admin-permissions';
 import type { CompiledPermissions } from '@contracts/permissions';
 import type { ServerRow } from '@db/schema/servers';
@@ -30,4 +30,6 @@ export interface ServerAccess {
   readonly permissions: CompiledPermissions;
   /** The server's allocations, primary first, read with the access when the route declared `withAllocations`. */
   readonly allocations?: readonly PrincipalAllocation[];
+  /** Whether `allocations` holds every allocation or the primary alone (AllocationScope). */
+  readonly allocationsScope?: AllocationScope;
 }

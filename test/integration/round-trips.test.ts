@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../factories/http';
 import { and, eq, inArray } from 'drizzle-orm';
 import { allocations } from '@db/schema/network';
+import { users } from '@db/schema/users';
 import { ALLOCATION_ROWS } from '@db/repositories/principal';
 import { giveAllocation, makePool, uniqueIp } from '../factories/network';
 import { startTestPanel, type TestPanel } from '../factories/panel';
@@ -72,6 +73,26 @@ describe('GET /api/client/servers/{server}', () => {
     const expected = [`${high}:30001`, `${low}:30001`, `${low}:30002`, `${high}:29999`, `${high}:30000`];
     expect(fromGuard.map((a) => `${a.attributes.ip}:${a.attributes.port}`)).toEqual(expected);
     expect(fromRoute.map((a) => `${a.attributes.ip}:${a.attributes.port}`)).toEqual(expected);
+  });
+
+  it('joins the primary alone for a member without allocation.read, and still shows everything at once after a grant', async () => {
+    const { user, server } = await world(['control.console']);
+    const owner = new HttpClient(panel.url).withApiKey(await makeApiKey(panel.app.db, (await panel.app.db.select().from(users).where(eq(users.id, server.ownerId)))[0]!));
+    const member = new HttpClient(panel.url).withApiKey(await makeApiKey(panel.app.db, user));
+    const path = `/api/client/servers/${server.identifier}`;
+    const ports = async () => ((await member.get(path)).body.attributes.relationships.allocations.data as Array<{ attributes: { port: number; notes: string | null } }>).map((a) => a.attributes.port);
+    expect(await ports()).toEqual([25565]); // first read: every allocation joined, the primary shown
+    expect(await roundTrips(async () => expect(await ports()).toEqual([25565]))).toBe(1); // now the primary alone is joined
+    // Granted allocation.read: the very next read shows every allocation (its guard joined only the primary, so the
+    // route reads the list itself, a second round trip once); the reads after that join them all again.
+    const granted = await owner.post(`/api/client/servers/${server.uuid}/users/${user.uuid}`, { permissions: ['control.console', 'allocation.read'] });
+    expect(granted.status).toBe(200);
+    expect(await roundTrips(async () => expect(await ports()).toEqual([25565, 25566]), 1)).toBe(2);
+    expect(await roundTrips(async () => expect(await ports()).toEqual([25565, 25566]))).toBe(1);
+    // Revoked: the primary only, from the first read on.
+    expect((await owner.post(`/api/client/servers/${server.uuid}/users/${user.uuid}`, { permissions: ['control.console'] })).status).toBe(200);
+    expect(await ports()).toEqual([25565]);
+    expect(await roundTrips(async () => expect(await ports()).toEqual([25565]))).toBe(1);
   });
 
   it('by session cookie, in one round trip', async () => {

@@ -1,5 +1,6 @@
 import { hasPermission } from '@contracts/permissions';
 import { findPrimaryAllocation, listServerAllocations } from '@db/repositories/network-allocations';
+import type { AllocationScope } from '@db/repositories/principal';
 import type { AllocationRow } from '@db/schema/network';
 import type { AppContext } from '../../context';
 import type { ServerAccess } from '../../http/types';
@@ -18,7 +19,7 @@ export async function listAllocations(app: AppContext, access: ServerAccess): Pr
  */
 export async function allocationRelationship(app: AppContext, access: ServerAccess) {
   const readAll = hasPermission(access.permissions, 'allocation.read');
-  if (access.allocations) {
+  if (access.allocations && (readAll ? access.allocationsScope !== 'primary' : true)) {
     // Read with the access, in the guard's round trip (the route declared `withAllocations`).
     const shown = readAll ? access.allocations : access.allocations.filter((a) => a.isDefault);
     return { object: 'list' as const, data: shown.map((a) => allocationView(a, readAll)) };
@@ -29,4 +30,32 @@ export async function allocationRelationship(app: AppContext, access: ServerAcce
   }
   const primary = await findPrimaryAllocation(app.db, access.server.id);
   return { object: 'list' as const, data: primary ? [allocationItem(primary, false)] : [] };
+}
+
+/** The allocations a member's view of the server shows: every one with `allocation.read`, the primary alone without. */
+export function allocationScopeOf(access: ServerAccess): AllocationScope {
+  return hasPermission(access.permissions, 'allocation.read') ? 'all' : 'primary';
+}
+
+/**
+ * Which allocations to join for a caller's next guarded read of a server (AllocationScope): what their previous read
+ * needed, every allocation when there was none. Only a choice of statement, never of access: the answer is judged on
+ * the rows read fresh. A caller granted `allocation.read` since their last read gets the primary alone from the join,
+ * and allocationRelationship reads the rest (one second round trip, once); one who lost it gets more than they are
+ * shown, filtered. Bounded, the oldest entry first out.
+ */
+export class AllocationScopeHints {
+  private readonly hints = new Map<string, AllocationScope>();
+  constructor(private readonly max = 10_000) {}
+
+  scopeFor(key: string): AllocationScope {
+    return this.hints.get(key) ?? 'all';
+  }
+
+  remember(key: string, scope: AllocationScope): void {
+    if (this.hints.get(key) === scope) return;
+    this.hints.delete(key);
+    this.hints.set(key, scope);
+    if (this.hints.size > this.max) this.hints.delete(this.hints.keys().next().value as string);
+  }
 }
