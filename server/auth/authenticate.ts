@@ -26,18 +26,17 @@ export interface Authenticated {
   readonly allocationHint?: string;
 }
 
-/** What a route that shows the server's allocations passes: the hints that choose how many to join. */
-export interface AllocationsWanted {
-  readonly hints: AllocationScopeHints;
-}
-
 /**
  * Resolves the actor of a request — a Bearer API key (no cookie, no CSRF) or the session cookie (CSRF on writes) —
  * together with the named server's membership, in one database round trip. The user row is read fresh every time, so
  * suspension, a password change (session epoch) or a logout elsewhere (session row gone) act at the next request.
  */
 export async function authenticate(
-  app: AppContext, req: Request, opts: { allowApiKey: boolean; serverRef?: string | null; allocations?: AllocationsWanted; keyType?: ApiKeyType },
+  app: AppContext, req: Request, opts: {
+    allowApiKey: boolean; serverRef?: string | null; keyType?: ApiKeyType;
+    /** For a route showing the server's allocations: the hints that choose how many of them the read joins. */
+    allocations?: AllocationScopeHints;
+  },
 ): Promise<Authenticated> {
   const ip = req.ip ?? '';
   const userAgent = (req.get('user-agent') ?? '').slice(0, 500);
@@ -52,7 +51,7 @@ export async function authenticate(
     const keyType = opts.keyType ?? 'client';
     if (!parsed || parsed.type !== keyType) throw unauthenticated();
     const hint = opts.allocations && serverRef ? `k:${parsed.identifier}\n${serverRef}` : undefined;
-    const found = await findApiKeyPrincipal(app.db, parsed.identifier, serverRef, hint ? opts.allocations!.hints.scopeFor(hint) : false);
+    const found = await findApiKeyPrincipal(app.db, parsed.identifier, serverRef, hint ? opts.allocations!.scopeFor(hint) : false);
     if (!found || found.key.keyType !== keyType || !sameHash(found.key.tokenHash, sha256(parsed.secret))) throw unauthenticated();
     const now = app.clock.now();
     if (found.key.expiresAt && found.key.expiresAt <= now) throw unauthenticated('This API key has expired.');
@@ -80,7 +79,7 @@ export async function authenticate(
   }
 
   const hint = opts.allocations && serverRef && req.sessionID ? `s:${req.sessionID}\n${serverRef}` : undefined;
-  const scope = hint ? opts.allocations!.hints.scopeFor(hint) : false;
+  const scope = hint ? opts.allocations!.scopeFor(hint) : false;
   let principal = await sessionPrincipal(app, req, serverRef, scope);
   if (!principal) {
     // The cached session may be stale (re-stamped or ended on another instance): read it once from the database.

@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import session, { type SessionData } from 'express-session';
 import MySQLStoreFactory from 'express-mysql-session';
 import type { AppContext } from '../context';
+import { BoundedMap } from '../shared/bounded-map';
 
 declare module 'express-session' {
   interface SessionData {
@@ -27,11 +28,12 @@ type Inner = InstanceType<ReturnType<typeof MySQLStoreFactory>>;
  * logout on another instance therefore still ends the session here). Never touches on read.
  */
 export class CachingSessionStore extends session.Store {
-  private readonly cache = new Map<string, string>();
+  private readonly cache: BoundedMap<string, string>;
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly inner: Inner, private readonly max = 20_000) {
+  constructor(private readonly inner: Inner, max = 20_000) {
     super();
+    this.cache = new BoundedMap(max);
     this.sweeper = setInterval(() => { void inner.clearExpiredSessions().catch(() => undefined); }, 15 * 60_000);
     this.sweeper.unref();
   }
@@ -74,12 +76,7 @@ export class CachingSessionStore extends session.Store {
   }
 
   private remember(sid: string, data: SessionData): void {
-    this.cache.delete(sid);
     this.cache.set(sid, JSON.stringify(data));
-    if (this.cache.size > this.max) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
   }
 }
 
@@ -255,8 +252,8 @@ export function signSessionId(sid: string, secret: string): string {
  * one still meets the HMAC. Bounded: the oldest entry goes first.
  */
 class VerifiedCookies {
-  private readonly map = new Map<string, string>();
-  constructor(private readonly secret: string, private readonly max = 20_000) {}
+  private readonly map = new BoundedMap<string, string>(20_000);
+  constructor(private readonly secret: string) {}
 
   sessionId(signed: string): string | null {
     const hit = this.map.get(signed);
@@ -268,7 +265,6 @@ class VerifiedCookies {
     const given = Buffer.from(signed);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
     this.map.set(signed, sid);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
     return sid;
   }
 }

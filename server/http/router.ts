@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isPermission, type Permission } from '@contracts/permissions';
-import { authenticate, type AllocationsWanted } from '../auth/authenticate';
+import { authenticate } from '../auth/authenticate';
 import { allocationScopeOf, AllocationScopeHints } from '../services/network/list-allocations';
 import type { AppContext } from '../context';
 import { judgeAccess, normaliseServerRef } from '../services/server-access';
@@ -38,7 +38,7 @@ interface Compiled {
 export function buildRouter(app: AppContext, routes: readonly AnyRoute[], path: RequestPath): RequestHandler {
   const table = new RouteTable<Compiled>();
   // How many of a server's allocations each caller's guarded read joins (routes declaring `withAllocations`).
-  const allocations: AllocationsWanted = { hints: new AllocationScopeHints() };
+  const allocations = new AllocationScopeHints();
   const seen = new Set<string>();
   for (const def of routes as readonly RouteDef<unknown, unknown>[]) {
     const id = `${def.method} ${def.path}`;
@@ -105,7 +105,7 @@ function missingPermission(key: Permission): Error {
   return forbidden('This action is unauthorized.', { permission: key });
 }
 
-async function handle(app: AppContext, def: RouteDef<unknown, unknown>, req: Request, res: Response, allocations: AllocationsWanted): Promise<void> {
+async function handle(app: AppContext, def: RouteDef<unknown, unknown>, req: Request, res: Response, allocations: AllocationScopeHints): Promise<void> {
   const rawRef = req.params.server;
   const serverRef = typeof rawRef === 'string' ? normaliseServerRef(rawRef) : null;
   let actor: Actor | null = null;
@@ -125,7 +125,7 @@ async function handle(app: AppContext, def: RouteDef<unknown, unknown>, req: Req
     if (!def.enrolment) requireEnrolled(who.user);
     if (typeof rawRef === 'string') access = judgeAccess(who.user, principal.server, principal.subuser, { duringTransient: def.duringTransient === true });
     if (access && principal.allocations) access = { ...access, allocations: principal.allocations, allocationsScope: principal.allocationsScope ?? 'all' };
-    if (access && allocationHint) allocations.hints.remember(allocationHint, allocationScopeOf(access));
+    if (access && allocationHint) allocations.remember(allocationHint, allocationScopeOf(access));
   } else if (req.session?.auth) {
     actor = (await authenticate(app, req, { allowApiKey: false }).catch(() => null))?.actor ?? null;
   }

@@ -8,6 +8,7 @@ import { ERROR_CODES } from '@contracts/errors';
 import { twoFactorBlock } from '@contracts/two-factor';
 import { twoFactorRequired } from './passkeys/two-factor-required';
 import { httpError, notFound } from '../http/errors';
+import { BoundedMap } from '../shared/bounded-map';
 import type { ServerAccess } from '../http/types';
 
 export { effectiveGrants };
@@ -16,14 +17,13 @@ export { effectiveGrants };
  * Compiled sets are immutable, so one is shared by every request holding the same grant list (bounded: the oldest
  * goes first). Saves expanding the catalogue on every guarded request.
  */
-const compiledByGrants = new Map<string, ReturnType<typeof compile>>();
+const compiledByGrants = new BoundedMap<string, ReturnType<typeof compile>>(1000);
 function compiledFor(grants: readonly string[]): ReturnType<typeof compile> {
   const key = grants.join('\n');
   let hit = compiledByGrants.get(key);
   if (!hit) {
     hit = compile(grants);
     compiledByGrants.set(key, hit);
-    if (compiledByGrants.size > 1000) compiledByGrants.delete(compiledByGrants.keys().next().value as string);
   }
   return hit;
 }

@@ -4,6 +4,7 @@ import type { AllocationScope } from '@db/repositories/principal';
 import type { AllocationRow } from '@db/schema/network';
 import type { AppContext } from '../../context';
 import type { ServerAccess } from '../../http/types';
+import { BoundedMap } from '../../shared/bounded-map';
 import { allocationItem, allocationView } from './allocation-item';
 import { requireKey } from './require-key';
 
@@ -19,7 +20,7 @@ export async function listAllocations(app: AppContext, access: ServerAccess): Pr
  */
 export async function allocationRelationship(app: AppContext, access: ServerAccess) {
   const readAll = hasPermission(access.permissions, 'allocation.read');
-  if (access.allocations && (readAll ? access.allocationsScope !== 'primary' : true)) {
+  if (access.allocations && (!readAll || access.allocationsScope !== 'primary')) {
     // Read with the access, in the guard's round trip (the route declared `withAllocations`).
     const shown = readAll ? access.allocations : access.allocations.filter((a) => a.isDefault);
     return { object: 'list' as const, data: shown.map((a) => allocationView(a, readAll)) };
@@ -45,17 +46,13 @@ export function allocationScopeOf(access: ServerAccess): AllocationScope {
  * shown, filtered. Bounded, the oldest entry first out.
  */
 export class AllocationScopeHints {
-  private readonly hints = new Map<string, AllocationScope>();
-  constructor(private readonly max = 10_000) {}
+  private readonly hints = new BoundedMap<string, AllocationScope>(10_000);
 
   scopeFor(key: string): AllocationScope {
     return this.hints.get(key) ?? 'all';
   }
 
   remember(key: string, scope: AllocationScope): void {
-    if (this.hints.get(key) === scope) return;
-    this.hints.delete(key);
-    this.hints.set(key, scope);
-    if (this.hints.size > this.max) this.hints.delete(this.hints.keys().next().value as string);
+    if (this.hints.get(key) !== scope) this.hints.set(key, scope);
   }
 }
