@@ -298,8 +298,8 @@ export function readCookie(header: string | undefined, name: string): string | u
  * Browser sessions, read and written with express-session's cookie, stored shape and rules (resave and
  * saveUninitialized off, no rolling expiry) but without its per-request cost: the signature of a cookie value is
  * checked once per value (VerifiedCookies), the change test compares the session's JSON instead of hashing it with
- * SHA-1 three times, and nothing is wrapped for a request that does not change its session beyond `res.end`
- * (docs/performance.md, issue 24). A changed session is saved before the answer ends, so the browser's next request
+ * SHA-1 three times, and the answer's `writeHead` and `end` get one small wrapper each (docs/performance.md,
+ * issue 24). A changed session is saved before the answer ends, so the browser's next request
  * sees it; requests that carry an API key never load or create one.
  */
 export function sessionMiddleware(app: AppContext, store: CachingSessionStore): RequestHandler {
@@ -312,7 +312,7 @@ export function sessionMiddleware(app: AppContext, store: CachingSessionStore): 
     const raw = readCookie(req.headers.cookie, SESSION_COOKIE);
     const cookieId = raw?.startsWith('s:') ? verified.sessionId(raw.slice(2)) : null;
     const lean = new LeanRequestSession(req, store, options, secret, cookieId);
-    hook(req, res, lean, next);
+    hook(req, res, lean, app.logger);
     if (!cookieId) {
       lean.generate();
       return next();
@@ -327,7 +327,7 @@ export function sessionMiddleware(app: AppContext, store: CachingSessionStore): 
 }
 
 /** Sets the cookie as the headers go out and saves a changed session before the answer ends. */
-function hook(req: Request, res: Response, lean: LeanRequestSession, next: (err?: unknown) => void): void {
+function hook(req: Request, res: Response, lean: LeanRequestSession, logger: AppContext['logger']): void {
   const writeHead = res.writeHead;
   res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
     lean.setCookie(res);
@@ -342,7 +342,8 @@ function hook(req: Request, res: Response, lean: LeanRequestSession, next: (err?
     sess?.touch(); // the expiry restarts from this answer, as express-session's end does (kept only if saved)
     if (!sess || !lean.mustSave(sess)) return (end as (...a: unknown[]) => Response).apply(this, args);
     lean.save(sess, (err) => {
-      if (err) next(err);
+      // The answer is already decided: it goes out as it is; the browser's next request meets the unsaved session.
+      if (err) logger.error({ err }, 'could not save the session');
       (end as (...a: unknown[]) => Response).apply(res, args);
     });
     return this;
