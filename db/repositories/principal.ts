@@ -10,13 +10,6 @@ import { servers, subusers, type ServerRow, type SubuserRow } from '../schema/se
 import { users, type UserRow } from '../schema/users';
 
 /**
- * Authentication and authorization of one request in ONE round trip: the caller (session or API key), the user, and
- * — when the path names a server — that server with the user's subuser row on it. These run on every guarded
- * request, so drizzle builds each statement once and it runs as a server-side prepared statement (binary protocol,
- * cached per connection) on the callback pool, rows as arrays mapped by the columns' own driver mappers: the
- * measured cost per call is about a third of drizzle's prepared query (docs/performance.md).
- */
-/**
  * The user as every request reads it: the row without its secrets (password hash, TOTP secret and last step). They
  * have no business riding along on every request, and the few services that need them read them themselves.
  */
@@ -31,6 +24,13 @@ const { userId: _keyUser, memo: _memo, createdAt: _keyCreated, ...principalKeyCo
 export type PrincipalSubuser = Omit<SubuserRow, 'inviteTokenHash' | 'inviteExpiresAt' | 'createdAt' | 'updatedAt'>;
 const { inviteTokenHash: _invite, inviteExpiresAt: _inviteExpires, createdAt: _subCreated, updatedAt: _subUpdated, ...principalSubuserColumns } = getTableColumns(subusers);
 
+/**
+ * Authentication and authorization of one request in ONE round trip: the caller (session or API key), the user, and
+ * — when the path names a server — that server with the user's subuser row on it. These run on every guarded
+ * request, so drizzle builds each statement once and it runs as a server-side prepared statement (binary protocol,
+ * cached per connection) on the callback pool, rows as arrays mapped by the columns' own driver mappers: the
+ * measured cost per call is about a third of drizzle's prepared query (docs/performance.md).
+ */
 export interface Principal {
   readonly user: PrincipalUser;
   /** Present when the path named a server and it exists. */

@@ -19,7 +19,7 @@ export async function listAllocations(app: AppContext, access: ServerAccess): Pr
  * `allocation.read`, otherwise only the primary with its notes hidden.
  */
 export async function allocationRelationship(app: AppContext, access: ServerAccess) {
-  const readAll = hasPermission(access.permissions, 'allocation.read');
+  const readAll = allocationScopeOf(access) === 'all';
   if (access.allocations && (!readAll || access.allocationsScope !== 'primary')) {
     // Read with the access, in the guard's round trip (the route declared `withAllocations`).
     const shown = readAll ? access.allocations : access.allocations.filter((a) => a.isDefault);
