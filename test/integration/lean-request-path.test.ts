@@ -184,4 +184,26 @@ describe('the manifest as a segment tree keeps Express\'s matching', () => {
     expect((await raw('GET', `/api/client/servers/${server.uuid.toUpperCase()}`, auth)).status).toBe(200);
     expect((await raw('GET', '/api/client/servers/0000000a', auth)).status).toBe(404);
   });
+
+  it('requests and responses reach the app already of its prototypes, so Express changes none per request', async () => {
+    const seen: Array<{ req: object; res: object; reqIsNode: boolean; resIsNode: boolean }> = [];
+    const spy = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      seen.push({ req: Object.getPrototypeOf(req) as object, res: Object.getPrototypeOf(res) as object, reqIsNode: req instanceof http.IncomingMessage, resIsNode: res instanceof http.ServerResponse });
+    };
+    panel.http.prependListener('request', spy);
+    try {
+      expect((await new HttpClient(panel.url).get('/api/health')).status).toBe(200);
+    } finally {
+      panel.http.off('request', spy);
+    }
+    const [first] = seen;
+    expect(first).toBeDefined();
+    // Not Node's own prototypes, but Express's request/response (which carry the app's helpers such as `get`, `json`).
+    expect(first!.req).not.toBe(http.IncomingMessage.prototype);
+    expect(first!.res).not.toBe(http.ServerResponse.prototype);
+    expect(typeof (first!.req as { get?: unknown }).get).toBe('function');
+    expect(typeof (first!.res as { json?: unknown }).json).toBe('function');
+    expect(first!.reqIsNode && first!.resIsNode).toBe(true);
+  });
 });
+
